@@ -1,0 +1,16 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace facemix::cli {
+
+// Exit codes shared by every command.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;  // the command ran, but some input could not be processed
+inline constexpr int kExitUsage = 2;   // bad flags or arguments
+
+// Each command registers its subcommand and its handler; the handler returns the exit code.
+void add_align_command(CLI::App& app, int& exit_code);
+void add_bench_command(CLI::App& app, int& exit_code);
+
+}  // namespace facemix::cli

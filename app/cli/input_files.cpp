@@ -1,0 +1,47 @@
+#include "cli/input_files.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace facemix::cli {
+namespace {
+
+bool has_image_extension(const std::filesystem::path& path) {
+    static constexpr std::array<std::string_view, 10> extensions = {".jpg", ".jpeg", ".png", ".bmp", ".webp",
+                                                                    ".tif", ".tiff", ".ppm", ".pgm", ".pnm"};
+    std::string extension = path.extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(), [](unsigned char c) { return std::tolower(c); });
+    return std::find(extensions.begin(), extensions.end(), extension) != extensions.end();
+}
+
+}  // namespace
+
+std::vector<std::filesystem::path> expand_image_inputs(const std::vector<std::string>& arguments) {
+    std::vector<std::filesystem::path> files;
+    for (const auto& argument : arguments) {
+        const std::filesystem::path path(argument);
+        std::error_code error;
+        if (!std::filesystem::is_directory(path, error)) {
+            files.push_back(path);
+            continue;
+        }
+        std::vector<std::filesystem::path> inside;
+        for (const auto& entry : std::filesystem::recursive_directory_iterator(path, error))
+            if (entry.is_regular_file() && has_image_extension(entry.path())) inside.push_back(entry.path());
+        std::sort(inside.begin(), inside.end());
+        files.insert(files.end(), inside.begin(), inside.end());
+    }
+    return files;
+}
+
+std::string UniqueStems::take(const std::filesystem::path& input) {
+    const std::string stem = input.stem().string();
+    std::string candidate = stem;
+    for (int n = 2; std::find(used_.begin(), used_.end(), candidate) != used_.end(); ++n)
+        candidate = stem + "-" + std::to_string(n);
+    used_.push_back(candidate);
+    return candidate;
+}
+
+}  // namespace facemix::cli

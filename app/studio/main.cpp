@@ -1,0 +1,13 @@
+#include "main_window.h"
+
+#include <QApplication>
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setApplicationName("facemix-studio");
+    QApplication::setOrganizationName("facemix");
+    QApplication::setApplicationVersion(FACEMIX_VERSION);
+    facemix::ui::MainWindow window;
+    window.show();
+    return QApplication::exec();
+}

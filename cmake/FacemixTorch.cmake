@@ -1,0 +1,30 @@
+# LibTorch comes from the pip `torch` wheel; tools/setup.sh passes torch.utils.cmake_prefix_path
+# as CMAKE_PREFIX_PATH. The wheel is CUDA-enabled, and TorchConfig.cmake insists on a CUDA
+# toolkit at configure time. A machine without nvcc can still run the CPU path of the very same
+# libraries, so when TorchConfig refuses we build the imported target from the wheel's own files.
+# facemix compiles no CUDA code of its own; naming an architecture list stops TorchConfig from
+# test-compiling a CUDA program to detect GPUs, which fails under a C++20 default standard.
+if(NOT DEFINED ENV{TORCH_CUDA_ARCH_LIST})
+  set(ENV{TORCH_CUDA_ARCH_LIST} "8.0;9.0")
+endif()
+find_package(Torch QUIET)
+if(Torch_FOUND)
+  add_library(facemix_torch INTERFACE)
+  target_link_libraries(facemix_torch INTERFACE ${TORCH_LIBRARIES})
+  target_include_directories(facemix_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
+  message(STATUS "facemix: LibTorch from TorchConfig.cmake (${TORCH_INSTALL_PREFIX})")
+else()
+  find_path(FACEMIX_TORCH_CONFIG_DIR TorchConfig.cmake PATH_SUFFIXES Torch REQUIRED)
+  get_filename_component(_torch_root "${FACEMIX_TORCH_CONFIG_DIR}/../../.." ABSOLUTE)
+  find_library(FACEMIX_LIBTORCH torch PATHS "${_torch_root}/lib" NO_DEFAULT_PATH REQUIRED)
+  find_library(FACEMIX_LIBTORCH_CPU torch_cpu PATHS "${_torch_root}/lib" NO_DEFAULT_PATH REQUIRED)
+  find_library(FACEMIX_LIBC10 c10 PATHS "${_torch_root}/lib" NO_DEFAULT_PATH REQUIRED)
+  add_library(facemix_torch INTERFACE)
+  # libtorch.so itself pulls in the CUDA libraries through its RPATH when they exist.
+  target_link_libraries(facemix_torch INTERFACE "-Wl,--no-as-needed" ${FACEMIX_LIBTORCH} "-Wl,--as-needed"
+                                                ${FACEMIX_LIBTORCH_CPU} ${FACEMIX_LIBC10})
+  target_include_directories(facemix_torch SYSTEM INTERFACE "${_torch_root}/include"
+                                                            "${_torch_root}/include/torch/csrc/api/include")
+  target_compile_definitions(facemix_torch INTERFACE _GLIBCXX_USE_CXX11_ABI=1)
+  message(STATUS "facemix: LibTorch from ${_torch_root} (TorchConfig.cmake found no CUDA toolkit; CPU build of the same libraries)")
+endif()

@@ -1,0 +1,185 @@
+#include "align/ffhq_alignment.h"
+
+#include "common/error.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+namespace facemix {
+namespace {
+
+constexpr int kTransformOversampling = 4;  // the recipe transforms at 4096 px for a 1024 px output
+
+struct Bounds {
+    double min_x, min_y, max_x, max_y;
+};
+
+Bounds bounds_of(const std::array<cv::Point2d, 4>& corners) {
+    Bounds b{corners[0].x, corners[0].y, corners[0].x, corners[0].y};
+    for (const auto& p : corners) {
+        b.min_x = std::min(b.min_x, p.x);
+        b.min_y = std::min(b.min_y, p.y);
+        b.max_x = std::max(b.max_x, p.x);
+        b.max_y = std::max(b.max_y, p.y);
+    }
+    return b;
+}
+
+int rint(double v) { return static_cast<int>(std::nearbyint(v)); }
+
+// Per-channel median of an image whose values are whole numbers in [0, 255], as np.median computes it.
+cv::Scalar median_of_uint8_values(const cv::Mat& image_u8) {
+    cv::Scalar median;
+    std::vector<cv::Mat> channels;
+    cv::split(image_u8, channels);
+    const std::size_t n = image_u8.total();
+    for (std::size_t c = 0; c < channels.size(); ++c) {
+        std::array<std::size_t, 256> histogram{};
+        for (auto it = channels[c].begin<std::uint8_t>(); it != channels[c].end<std::uint8_t>(); ++it) ++histogram[*it];
+        auto value_at = [&](std::size_t rank) {
+            std::size_t seen = 0;
+            for (int v = 0; v < 256; ++v) {
+                seen += histogram[static_cast<std::size_t>(v)];
+                if (seen > rank) return v;
+            }
+            return 255;
+        };
+        median[static_cast<int>(c)] = n % 2 ? value_at(n / 2) : 0.5 * (value_at(n / 2 - 1) + value_at(n / 2));
+    }
+    return median;
+}
+
+// The recipe's padding: reflect the photo outwards, then blend towards a blurred copy and towards the
+// median colour the further a pixel lies outside the original photo, so the aligned image has no
+// hard mirrored edges where the face was near the photo border.
+cv::Mat reflect_pad_with_blur(const cv::Mat& image_u8, const std::array<int, 4>& pad, double qsize) {
+    const int left = pad[0], top = pad[1], right = pad[2], bottom = pad[3];
+    cv::Mat padded_u8;
+    cv::copyMakeBorder(image_u8, padded_u8, top, bottom, left, right, cv::BORDER_REFLECT_101);
+    const cv::Scalar median = median_of_uint8_values(padded_u8);
+    cv::Mat padded;
+    padded_u8.convertTo(padded, CV_32FC3);
+
+    const double sigma = qsize * 0.02;
+    const int radius = static_cast<int>(4.0 * sigma + 0.5);  // scipy's gaussian_filter truncates at 4 sigma
+    cv::Mat blurred = padded;
+    if (radius > 0) cv::GaussianBlur(padded, blurred, cv::Size(2 * radius + 1, 2 * radius + 1), sigma, sigma, cv::BORDER_REFLECT);
+
+    const int w = padded.cols, h = padded.rows;
+    for (int y = 0; y < h; ++y) {
+        auto* row = padded.ptr<cv::Vec3f>(y);
+        const auto* blurred_row = blurred.ptr<cv::Vec3f>(y);
+        const float my = 1.0f - std::min(static_cast<float>(y) / static_cast<float>(top), static_cast<float>(h - 1 - y) / static_cast<float>(bottom));
+        for (int x = 0; x < w; ++x) {
+            const float mx = 1.0f - std::min(static_cast<float>(x) / static_cast<float>(left), static_cast<float>(w - 1 - x) / static_cast<float>(right));
+            const float mask = std::max(mx, my);
+            const float to_blur = std::clamp(mask * 3.0f + 1.0f, 0.0f, 1.0f);
+            const float to_median = std::clamp(mask, 0.0f, 1.0f);
+            for (int c = 0; c < 3; ++c) {
+                float v = row[x][c];
+                v += (blurred_row[x][c] - v) * to_blur;
+                v += (static_cast<float>(median[c]) - v) * to_median;
+                row[x][c] = v;
+            }
+        }
+    }
+    cv::Mat result;
+    padded.convertTo(result, CV_8UC3);  // rounds to nearest and saturates, as np.clip(np.rint(...))
+    return result;
+}
+
+}  // namespace
+
+FfhqQuad ffhq_quad(const Landmarks& points) {
+    const cv::Point2d eye_left = left_eye_centre(points);
+    const cv::Point2d eye_right = right_eye_centre(points);
+    const cv::Point2d eye_avg = (eye_left + eye_right) * 0.5;
+    const cv::Point2d eye_to_eye = eye_right - eye_left;
+    const cv::Point2d eye_to_mouth = mouth_centre(points) - eye_avg;
+
+    // x runs along the eyes, tilted by the eye-to-mouth direction turned a quarter; its length is set
+    // by whichever of the two distances dominates, so long and wide faces both fit the square.
+    cv::Point2d x = eye_to_eye - cv::Point2d(-eye_to_mouth.y, eye_to_mouth.x);
+    x /= std::hypot(x.x, x.y);
+    x *= std::max(std::hypot(eye_to_eye.x, eye_to_eye.y) * 2.0, std::hypot(eye_to_mouth.x, eye_to_mouth.y) * 1.8);
+    const cv::Point2d y(-x.y, x.x);
+    const cv::Point2d c = eye_avg + eye_to_mouth * 0.1;
+
+    FfhqQuad quad;
+    quad.corners = {c - x - y, c - x + y, c + x + y, c + x - y};
+    quad.size = std::hypot(x.x, x.y) * 2.0;
+    return quad;
+}
+
+namespace {
+
+// Aligned pixel (u, v) -> photo pixel, for an aligned image of `size` px (pixel centres at +0.5).
+cv::Matx23d aligned_to_photo(const std::array<cv::Point2d, 4>& corners, int size) {
+    const cv::Point2d across = (corners[3] - corners[0]) / size;
+    const cv::Point2d down = (corners[1] - corners[0]) / size;
+    const cv::Point2d origin = corners[0] + (across + down) * 0.5;
+    return {across.x, down.x, origin.x, across.y, down.y, origin.y};
+}
+
+}  // namespace
+
+cv::Matx23d photo_to_aligned(const FfhqQuad& quad, int size) {
+    cv::Matx23d inverse;
+    cv::invertAffineTransform(aligned_to_photo(quad.corners, size), inverse);
+    return inverse;
+}
+
+cv::Mat warp_ffhq(const cv::Mat& bgr, const FfhqQuad& original, int size) {
+    CV_Assert(bgr.type() == CV_8UC3 && size > 0);
+    std::array<cv::Point2d, 4> quad = original.corners;
+    double qsize = original.size;
+    cv::Mat image = bgr;
+
+    // Shrink: resampling a quad many times the output size through bilinear taps would alias.
+    const int shrink = static_cast<int>(std::floor(qsize / size * 0.5));
+    if (shrink > 1) {
+        const cv::Size shrunk(rint(static_cast<double>(image.cols) / shrink), rint(static_cast<double>(image.rows) / shrink));
+        cv::resize(image, image, shrunk, 0, 0, cv::INTER_AREA);
+        for (auto& p : quad) p /= static_cast<double>(shrink);
+        qsize /= shrink;
+    }
+
+    // Crop to the quad plus a border.
+    const int border = std::max(rint(qsize * 0.1), 3);
+    Bounds b = bounds_of(quad);
+    const int crop_x0 = std::max(static_cast<int>(std::floor(b.min_x)) - border, 0);
+    const int crop_y0 = std::max(static_cast<int>(std::floor(b.min_y)) - border, 0);
+    const int crop_x1 = std::min(static_cast<int>(std::ceil(b.max_x)) + border, image.cols);
+    const int crop_y1 = std::min(static_cast<int>(std::ceil(b.max_y)) + border, image.rows);
+    if (crop_x1 <= crop_x0 || crop_y1 <= crop_y0) throw InputError("the face lies outside the photo");
+    if (crop_x1 - crop_x0 < image.cols || crop_y1 - crop_y0 < image.rows) {
+        image = image(cv::Rect(crop_x0, crop_y0, crop_x1 - crop_x0, crop_y1 - crop_y0));
+        for (auto& p : quad) p -= cv::Point2d(crop_x0, crop_y0);
+    }
+
+    // Pad where the quad reaches outside the photo.
+    b = bounds_of(quad);
+    std::array<int, 4> pad = {std::max(-static_cast<int>(std::floor(b.min_x)) + border, 0),
+                              std::max(-static_cast<int>(std::floor(b.min_y)) + border, 0),
+                              std::max(static_cast<int>(std::ceil(b.max_x)) - image.cols + border, 0),
+                              std::max(static_cast<int>(std::ceil(b.max_y)) - image.rows + border, 0)};
+    if (*std::max_element(pad.begin(), pad.end()) > border - 4) {
+        const int minimum = std::max(rint(qsize * 0.3), 1);
+        for (int& p : pad) p = std::max(p, minimum);
+        image = reflect_pad_with_blur(image, pad, qsize);
+        for (auto& p : quad) p += cv::Point2d(pad[0], pad[1]);
+    }
+
+    // Transform at 4x, then area-downsample.
+    const int transform_size = size * kTransformOversampling;
+    cv::Mat transformed;
+    cv::warpAffine(image, transformed, cv::Mat(aligned_to_photo(quad, transform_size)), cv::Size(transform_size, transform_size),
+                   cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
+    cv::Mat aligned;
+    cv::resize(transformed, aligned, cv::Size(size, size), 0, 0, cv::INTER_AREA);
+    return aligned;
+}
+
+}  // namespace facemix
