@@ -1,0 +1,58 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+namespace facemix {
+
+// Named tensors in a stable (sorted) order, the unit every weight reader returns and every writer takes.
+using TensorMap = std::map<std::string, at::Tensor>;
+
+// The free-form string map stored under "__metadata__".
+using TensorMetadata = std::map<std::string, std::string>;
+
+enum class StorageDType { F32, F16, BF16 };
+
+struct TensorEntry {
+    std::string name;
+    StorageDType dtype = StorageDType::F32;
+    std::vector<std::int64_t> shape;
+    std::uint64_t begin = 0;  // byte offsets into the data section, end exclusive
+    std::uint64_t end = 0;
+};
+
+// A .safetensors file opened read-only through mmap. The header is validated completely on open
+// (JSON syntax, dtypes F32/F16/BF16, shapes that match their byte ranges, ranges inside the file
+// and not overlapping), so tensor() never reads outside the mapping. Throws InputError naming the
+// file for anything malformed.
+class SafetensorsFile {
+public:
+    static SafetensorsFile open(const std::filesystem::path& path);
+    ~SafetensorsFile();
+    SafetensorsFile(SafetensorsFile&&) noexcept;
+    SafetensorsFile& operator=(SafetensorsFile&&) noexcept;
+
+    const std::vector<TensorEntry>& entries() const;  // in file-header order
+    const TensorEntry* find(const std::string& name) const;
+    const TensorMetadata& metadata() const;
+
+    // A CPU tensor holding a copy of the named tensor, in its stored dtype.
+    at::Tensor tensor(const std::string& name) const;
+    TensorMap read_all() const;
+
+private:
+    struct Impl;
+    explicit SafetensorsFile(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// Writes tensors (F32, F16 or BF16; moved to CPU and made contiguous) and metadata, atomically.
+void write_safetensors(const std::filesystem::path& path, const TensorMap& tensors, const TensorMetadata& metadata = {});
+
+}  // namespace facemix
