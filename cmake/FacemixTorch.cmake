@@ -8,8 +8,12 @@ if(NOT DEFINED ENV{TORCH_CUDA_ARCH_LIST})
   set(ENV{TORCH_CUDA_ARCH_LIST} "8.0;9.0")
 endif()
 find_package(Torch QUIET)
+add_library(facemix_torch INTERFACE)
+# libtorch.so exports its own copy of std::filesystem, and some of those symbols are broken
+# (remove_all jumps to address 0). Naming libstdc++ before LibTorch in the link puts it first in the
+# dynamic symbol search order, so every library, LibTorch included, uses the real one.
+target_link_libraries(facemix_torch INTERFACE "-Wl,--push-state,--no-as-needed" stdc++ "-Wl,--pop-state")
 if(Torch_FOUND)
-  add_library(facemix_torch INTERFACE)
   target_link_libraries(facemix_torch INTERFACE ${TORCH_LIBRARIES})
   target_include_directories(facemix_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
   message(STATUS "facemix: LibTorch from TorchConfig.cmake (${TORCH_INSTALL_PREFIX})")
@@ -19,7 +23,6 @@ else()
   find_library(FACEMIX_LIBTORCH torch PATHS "${_torch_root}/lib" NO_DEFAULT_PATH REQUIRED)
   find_library(FACEMIX_LIBTORCH_CPU torch_cpu PATHS "${_torch_root}/lib" NO_DEFAULT_PATH REQUIRED)
   find_library(FACEMIX_LIBC10 c10 PATHS "${_torch_root}/lib" NO_DEFAULT_PATH REQUIRED)
-  add_library(facemix_torch INTERFACE)
   # libtorch.so itself pulls in the CUDA libraries through its RPATH when they exist.
   target_link_libraries(facemix_torch INTERFACE "-Wl,--no-as-needed" ${FACEMIX_LIBTORCH} "-Wl,--as-needed"
                                                 ${FACEMIX_LIBTORCH_CPU} ${FACEMIX_LIBC10})

@@ -59,7 +59,13 @@ cv::Mat decode_image(std::span<const std::uint8_t> bytes, const std::string& nam
     const ImageFormat format = sniff_image_format(bytes);
     if (format == ImageFormat::Unknown)
         throw InputError(name + ": not an image file facemix can read (JPEG, PNG, BMP, WebP, TIFF or PNM)");
-    if (const auto header = read_image_header(bytes)) check_declared_size(*header, name, limits);
+    std::optional<ImageHeader> header;
+    try {
+        header = read_image_header(bytes);
+    } catch (const InputError& malformed) {
+        throw InputError(name + ": " + malformed.what());
+    }
+    if (header) check_declared_size(*header, name, limits);
     if (!image_stream_complete(format, bytes))
         throw InputError(name + ": the " + std::string(format_name(format)) + " file is truncated");
 

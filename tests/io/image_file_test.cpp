@@ -1,0 +1,86 @@
+#include "common/error.h"
+#include "io/image_file.h"
+#include "support/broken_images.h"
+#include "support/test_data.h"
+
+#include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+namespace facemix {
+namespace {
+
+TEST(ImageFile, LoadsJpegAndPngAsBgr8) {
+    const cv::Mat jpeg = load_image(test::testdata_dir() / "facerec_obama_small.jpg");
+    EXPECT_EQ(jpeg.type(), CV_8UC3);
+    EXPECT_EQ(jpeg.size(), cv::Size(320, 240));
+    const cv::Mat rgba_png = load_image(test::testdata_dir() / "facerec_alex_lacamoire.png");
+    EXPECT_EQ(rgba_png.type(), CV_8UC3);
+    EXPECT_EQ(rgba_png.size(), cv::Size(424, 394));
+}
+
+TEST(ImageFile, GreyImagesBecomeThreeChannels) {
+    test::TempDir dir;
+    const cv::Mat grey(20, 30, CV_8U, cv::Scalar(77));
+    cv::imwrite((dir.path() / "grey.png").string(), grey);
+    const cv::Mat loaded = load_image(dir.path() / "grey.png");
+    ASSERT_EQ(loaded.type(), CV_8UC3);
+    EXPECT_EQ(loaded.at<cv::Vec3b>(5, 5), cv::Vec3b(77, 77, 77));
+}
+
+// A phone photo stored sideways with an EXIF orientation tag must come out upright, or the detector
+// sees a face lying on its side and finds nothing.
+TEST(ImageFile, HonoursExifOrientation) {
+    const cv::Mat upright = load_image(test::testdata_dir() / "facerec_obama_small.jpg");
+    for (const auto& [tag, stored_rotation] : {std::pair{6, cv::ROTATE_90_COUNTERCLOCKWISE}, std::pair{8, cv::ROTATE_90_CLOCKWISE},
+                                                std::pair{3, cv::ROTATE_180}}) {
+        SCOPED_TRACE("orientation " + std::to_string(tag));
+        cv::Mat stored;
+        cv::rotate(upright, stored, stored_rotation);
+        test::TempDir dir;
+        const auto path = dir.path() / "sideways.jpg";
+        test::write_bytes(path, test::jpeg_with_exif_orientation(stored, tag));
+        const cv::Mat loaded = load_image(path);
+        ASSERT_EQ(loaded.size(), upright.size());
+        EXPECT_LT(cv::norm(loaded, upright, cv::NORM_L1) / static_cast<double>(upright.total() * 3), 3.0)
+            << "mean abs difference too large: not rotated back";
+    }
+}
+
+TEST(ImageFile, EveryBrokenFileIsRefusedWithItsNameInTheMessage) {
+    test::TempDir dir;
+    const auto corpus = test::write_broken_image_corpus(dir.path());
+    ASSERT_GE(corpus.size(), 12u);
+    for (const auto& [path, why] : corpus) {
+        SCOPED_TRACE(why);
+        try {
+            (void)load_image(path);
+            ADD_FAILURE() << path << " was accepted";
+        } catch (const InputError& error) {
+            const std::string message = error.what();
+            EXPECT_NE(message.find(path.string()), std::string::npos) << message;
+            EXPECT_EQ(message.find('\n'), std::string::npos) << "one sentence, one line: " << message;
+        }
+    }
+}
+
+TEST(ImageFile, AbsurdDeclaredSizeIsRefusedBeforeDecoding) {
+    test::TempDir dir;
+    const auto path = dir.path() / "huge.png";
+    test::write_bytes(path, test::png_declaring(40000, 40000));
+    try {
+        (void)load_image(path);
+        FAIL() << "accepted";
+    } catch (const InputError& error) {
+        EXPECT_NE(std::string(error.what()).find("40000x40000"), std::string::npos) << error.what();
+    }
+}
+
+TEST(ImageFile, LimitsAreConfigurable) {
+    ImageLimits limits;
+    limits.max_side = 200;
+    EXPECT_THROW((void)load_image(test::testdata_dir() / "facerec_obama_small.jpg", limits), InputError);
+}
+
+}  // namespace
+}  // namespace facemix
