@@ -9,23 +9,12 @@
 
 #include <ATen/core/Tensor.h>
 
+#include "io/safetensors_header.h"
+
 namespace facemix {
 
 // Named tensors in a stable (sorted) order, the unit every weight reader returns and every writer takes.
 using TensorMap = std::map<std::string, at::Tensor>;
-
-// The free-form string map stored under "__metadata__".
-using TensorMetadata = std::map<std::string, std::string>;
-
-enum class StorageDType { F32, F16, BF16 };
-
-struct TensorEntry {
-    std::string name;
-    StorageDType dtype = StorageDType::F32;
-    std::vector<std::int64_t> shape;
-    std::uint64_t begin = 0;  // byte offsets into the data section, end exclusive
-    std::uint64_t end = 0;
-};
 
 // A .safetensors file opened read-only through mmap. The header is validated completely on open
 // (JSON syntax, dtypes F32/F16/BF16, shapes that match their byte ranges, ranges inside the file
