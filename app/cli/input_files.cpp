@@ -30,6 +30,8 @@ std::vector<std::filesystem::path> expand_image_inputs(const std::vector<std::st
         for (const auto& entry : std::filesystem::recursive_directory_iterator(path, error))
             if (entry.is_regular_file() && has_image_extension(entry.path())) inside.push_back(entry.path());
         std::sort(inside.begin(), inside.end());
+        // A folder without images stays in the list so the loader reports it instead of it vanishing.
+        if (inside.empty()) inside.push_back(path);
         files.insert(files.end(), inside.begin(), inside.end());
     }
     return files;

@@ -54,7 +54,7 @@ std::vector<std::uint8_t> png_declaring(std::uint32_t width, std::uint32_t heigh
     std::vector<std::uint8_t> header;
     put_be32(header, width);
     put_be32(header, height);
-    header.insert(header.end(), {8, 2, 0, 0, 0});  // 8-bit RGB, no interlace
+    for (std::uint8_t field : {8, 2, 0, 0, 0}) header.push_back(field);  // 8-bit RGB, no interlace
     put_png_chunk(out, "IHDR", header);
     put_png_chunk(out, "IDAT", {0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
     put_png_chunk(out, "IEND", {});
@@ -98,7 +98,8 @@ std::vector<std::pair<std::filesystem::path, std::string>> write_broken_image_co
     add("corrupt_data.png", corrupt_png, "PNG with garbled compressed data");
     std::vector<std::uint8_t> corrupt_jpeg(jpeg.begin(), jpeg.begin() + 4);
     corrupt_jpeg.insert(corrupt_jpeg.end(), 300, 0xAB);
-    corrupt_jpeg.insert(corrupt_jpeg.end(), {0xFF, 0xD9});
+    corrupt_jpeg.push_back(0xFF);
+    corrupt_jpeg.push_back(0xD9);
     add("garbage_after_soi.jpg", corrupt_jpeg, "JPEG start marker followed by garbage");
     const std::string text = "this is not an image, just text in a file named like one\n";
     add("text.jpg", {text.begin(), text.end()}, "text file with an image extension");

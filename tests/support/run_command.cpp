@@ -1,0 +1,46 @@
+#include "support/run_command.h"
+
+#include "support/test_data.h"
+
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+namespace facemix::test {
+namespace {
+
+std::string quoted(const std::string& text) {
+    std::string result = "'";
+    for (char c : text) {
+        if (c == '\'')
+            result.append("'\\''");
+        else
+            result.push_back(c);
+    }
+    result.push_back('\'');
+    return result;
+}
+
+std::string slurp(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+}  // namespace
+
+CommandResult run_facemix(const std::vector<std::string>& arguments) {
+    TempDir capture;
+    std::string command = quoted(FACEMIX_CLI_PATH);
+    for (const auto& argument : arguments) command += " " + quoted(argument);
+    command += " >" + quoted((capture.path() / "out").string()) + " 2>" + quoted((capture.path() / "err").string()) + " </dev/null";
+    const int status = std::system(command.c_str());
+    CommandResult result;
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    result.out = slurp(capture.path() / "out");
+    result.err = slurp(capture.path() / "err");
+    return result;
+}
+
+}  // namespace facemix::test
