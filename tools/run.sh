@@ -10,5 +10,10 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "$#" -eq 0 ]; then
 fi
 if [ "$#" -gt 0 ]; then exec "$build/app/facemix" "$@"; fi
 out=${FACEMIX_OUT:-$root/out}
-echo "No display: running the CLI. Aligning the sample photo into $out/ ..."
-exec "$build/app/facemix" align "$root/resources/samples" -o "$out"
+samples="$root/../shared/testdata/faces"
+if [ ! -d "$samples" ]; then
+  echo "No display and no sample photos; try: bash tools/run.sh align YOUR_PHOTO.jpg -o out/"
+  exec "$build/app/facemix" --help
+fi
+echo "No display: running the CLI on sample photos, results in $out/"
+exec "$build/app/facemix" align "$samples/facerec_two_people.jpg" "$samples/deepface_img1.jpg" -o "$out"

@@ -12,5 +12,6 @@ inline constexpr int kExitUsage = 2;   // bad flags or arguments
 // Each command registers its subcommand and its handler; the handler returns the exit code.
 void add_align_command(CLI::App& app, int& exit_code);
 void add_bench_command(CLI::App& app, int& exit_code);
+void add_model_commands(CLI::App& app, int& exit_code);  // info, convert
 
 }  // namespace facemix::cli

@@ -1,0 +1,94 @@
+#include "bundle/importers.h"
+
+#include "common/error.h"
+#include "io/weight_file.h"
+#include "nn/clip_names_hf.h"
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+namespace facemix {
+namespace {
+
+nlohmann::json read_json(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    if (!in) throw InputError(path.string() + ": cannot be read");
+    try {
+        return nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception&) {
+        throw InputError(path.string() + ": not valid JSON");
+    }
+}
+
+// diffusers stores each component's weights under a few possible names; safetensors is preferred
+// because it is read without any unpickling.
+std::filesystem::path component_weights(const std::filesystem::path& folder, const std::vector<std::string>& stems) {
+    for (const auto& stem : stems)
+        for (const char* extension : {".safetensors", ".fp16.safetensors", ".bin", ".fp16.bin"})
+            if (std::filesystem::is_regular_file(folder / (stem + extension))) return folder / (stem + extension);
+    throw InputError(folder.string() + " has no weight file (" + stems.front() + ".safetensors or .bin)");
+}
+
+bool recognises(ModelSource& source) {
+    const auto& p = source.path();
+    return source.is_folder() && (std::filesystem::is_regular_file(p / "unet" / "config.json") ||
+                                  std::filesystem::is_regular_file(p / "image_encoder" / "config.json"));
+}
+
+NoiseSchedule schedule_from(const std::filesystem::path& config_path) {
+    NoiseSchedule schedule;
+    if (!std::filesystem::is_regular_file(config_path)) return schedule;
+    const auto json = read_json(config_path);
+    schedule.beta_start = json.value("beta_start", schedule.beta_start);
+    schedule.beta_end = json.value("beta_end", schedule.beta_end);
+    schedule.beta_schedule = json.value("beta_schedule", schedule.beta_schedule);
+    schedule.train_timesteps = json.value("num_train_timesteps", schedule.train_timesteps);
+    schedule.prediction = json.value("prediction_type", schedule.prediction);
+    return schedule;
+}
+
+ModelBundle import(ModelSource& source, const ImportOptions& options) {
+    const auto& root = source.path();
+    ModelBundle bundle;
+    ModelManifest& m = bundle.manifest;
+    if (std::filesystem::is_regular_file(root / "unet" / "config.json")) {
+        const auto config_path = root / "unet" / "config.json";
+        m.unet = UNetConfig::from_diffusers_config(read_json(config_path), config_path.string());
+        bundle.unet = read_weight_file(component_weights(root / "unet", {"diffusion_pytorch_model"}));
+    }
+    if (std::filesystem::is_regular_file(root / "vae" / "config.json")) {
+        const auto config_path = root / "vae" / "config.json";
+        m.vae = AutoencoderKLConfig::from_diffusers_config(read_json(config_path), config_path.string());
+        bundle.vae = read_weight_file(component_weights(root / "vae", {"diffusion_pytorch_model"}));
+    }
+    if (std::filesystem::is_regular_file(root / "image_encoder" / "config.json")) {
+        const auto config_path = root / "image_encoder" / "config.json";
+        const auto weights_path = component_weights(root / "image_encoder", {"model", "pytorch_model"});
+        bundle.encoder = clip_vision_weights_from_hf(read_weight_file(weights_path));
+        ClipVisionConfig config = infer_clip_vision_config(bundle.encoder, weights_path.string());
+        const auto json = read_json(config_path);
+        config.activation = json.value("hidden_act", "quick_gelu") == "gelu" ? ClipActivation::Gelu : ClipActivation::QuickGelu;
+        config.layer_norm_eps = json.value("layer_norm_eps", config.layer_norm_eps);
+        if (json.contains("num_attention_heads")) config.heads = json.at("num_attention_heads");
+        if (options.clip_activation) config.activation = *options.clip_activation;
+        config.validate();
+        m.encoder = config;
+    }
+    m.schedule = schedule_from(root / "scheduler" / "scheduler_config.json");
+    if (m.unet && m.vae) {
+        const auto unet_json = read_json(root / "unet" / "config.json");
+        const std::int64_t latent_size = unet_json.value("sample_size", 64);
+        m.native_resolution = latent_size << (m.vae->levels() - 1);
+    }
+    // sd-image-variations conditions on one CLIP image embedding of the whole picture.
+    m.conditioning.tokens = tokens_or(options, {"image"});
+    m.provenance = provenance_for(source, "diffusers");
+    return bundle;
+}
+
+}  // namespace
+
+const ModelImporter kDiffusersFolderImporter{"diffusers", "a diffusers folder (unet/, vae/, image_encoder/)", recognises, import};
+
+}  // namespace facemix

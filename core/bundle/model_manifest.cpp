@@ -1,0 +1,82 @@
+#include "bundle/model_manifest.h"
+
+#include "common/error.h"
+
+#include <nlohmann/json.hpp>
+
+namespace facemix {
+namespace {
+
+template <typename Config>
+void put_optional(nlohmann::json& json, const char* key, const std::optional<Config>& config) {
+    json[key] = config ? nlohmann::json(*config) : nlohmann::json(nullptr);
+}
+
+template <typename Config>
+std::optional<Config> get_optional(const nlohmann::json& json, const char* key) {
+    if (!json.contains(key) || json.at(key).is_null()) return std::nullopt;
+    return json.at(key).get<Config>();
+}
+
+}  // namespace
+
+nlohmann::json manifest_to_json(const ModelManifest& m) {
+    nlohmann::json json;
+    json["format"] = "facemix-bundle";
+    json["format_version"] = ModelManifest::kFormatVersion;
+    put_optional(json, "unet", m.unet);
+    put_optional(json, "vae", m.vae);
+    put_optional(json, "encoder", m.encoder);
+    const Conditioning& c = m.conditioning;
+    json["conditioning"] = {{"tokens", c.tokens},
+                            {"face_box_512", {{"top", c.face_top}, {"bottom", c.face_bottom}, {"left", c.face_left}, {"right", c.face_right}}},
+                            {"mask_value", c.mask_value},
+                            {"unconditional", c.unconditional}};
+    const NoiseSchedule& s = m.schedule;
+    json["schedule"] = {{"beta_schedule", s.beta_schedule}, {"beta_start", s.beta_start}, {"beta_end", s.beta_end},
+                        {"train_timesteps", s.train_timesteps}, {"prediction", s.prediction}};
+    json["native_resolution"] = m.native_resolution;
+    const Provenance& p = m.provenance;
+    json["provenance"] = {{"source", p.source}, {"source_format", p.source_format}, {"converted_by", p.converted_by},
+                          {"command", p.command}};
+    return json;
+}
+
+ModelManifest manifest_from_json(const nlohmann::json& json, const std::string& what) {
+    try {
+        if (json.value("format", "") != "facemix-bundle")
+            throw InputError(what + " is not a facemix bundle (its manifest has no \"format\": \"facemix-bundle\")");
+        const int version = json.at("format_version").get<int>();
+        if (version != ModelManifest::kFormatVersion)
+            throw InputError(what + " is a facemix bundle of format version " + std::to_string(version) +
+                             "; this facemix reads version " + std::to_string(ModelManifest::kFormatVersion));
+        ModelManifest m;
+        m.unet = get_optional<UNetConfig>(json, "unet");
+        m.vae = get_optional<AutoencoderKLConfig>(json, "vae");
+        m.encoder = get_optional<ClipVisionConfig>(json, "encoder");
+        const auto& c = json.at("conditioning");
+        m.conditioning.tokens = c.at("tokens").get<std::vector<std::string>>();
+        const auto& box = c.at("face_box_512");
+        m.conditioning.face_top = box.at("top");
+        m.conditioning.face_bottom = box.at("bottom");
+        m.conditioning.face_left = box.at("left");
+        m.conditioning.face_right = box.at("right");
+        m.conditioning.mask_value = c.at("mask_value");
+        m.conditioning.unconditional = c.at("unconditional");
+        const auto& s = json.at("schedule");
+        m.schedule.beta_schedule = s.at("beta_schedule");
+        m.schedule.beta_start = s.at("beta_start");
+        m.schedule.beta_end = s.at("beta_end");
+        m.schedule.train_timesteps = s.at("train_timesteps");
+        m.schedule.prediction = s.at("prediction");
+        m.native_resolution = json.at("native_resolution");
+        const auto& p = json.at("provenance");
+        m.provenance = {p.value("source", ""), p.value("source_format", ""), p.value("converted_by", ""), p.value("command", "")};
+        if (m.conditioning.tokens.empty()) throw InputError(what + ": the manifest names no condition tokens");
+        return m;
+    } catch (const nlohmann::json::exception& error) {
+        throw InputError(what + ": the bundle manifest is malformed (" + std::string(error.what()) + ")");
+    }
+}
+
+}  // namespace facemix

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "nn/autoencoder_kl_config.h"
+#include "nn/clip_vision_config.h"
+#include "nn/unet_config.h"
+
+namespace facemix {
+
+// How the condition tokens are made: which image part each token embeds, and what stands for "no
+// condition" in classifier-free guidance.
+struct Conditioning {
+    std::vector<std::string> tokens{"face", "background"};  // one name per cross-attention token
+    // The face crop inside the 512 px aligned image, end exclusive (rows top..bottom, columns left..right).
+    std::int64_t face_top = 190, face_bottom = 440, face_left = 125, face_right = 387;
+    double mask_value = 0.0;              // what the background's face box is set to, in [-1, 1]
+    std::string unconditional = "zeros"; // the unconditional tokens are all zero
+
+    friend bool operator==(const Conditioning&, const Conditioning&) = default;
+};
+
+// The diffusion process the UNet was trained for.
+struct NoiseSchedule {
+    std::string beta_schedule = "scaled_linear";  // linear in sqrt(beta), as SD v1
+    double beta_start = 0.00085;
+    double beta_end = 0.012;
+    std::int64_t train_timesteps = 1000;
+    std::string prediction = "epsilon";
+
+    friend bool operator==(const NoiseSchedule&, const NoiseSchedule&) = default;
+};
+
+// Where a bundle came from, so a result can be traced to the weights that made it.
+struct Provenance {
+    std::string source;         // file or folder name the weights were read from
+    std::string source_format;  // importer name: facemix, diffusers, ldm-checkpoint, clip
+    std::string converted_by;   // "facemix <version>"
+    std::string command;        // the command line or training recipe, when known
+
+    friend bool operator==(const Provenance&, const Provenance&) = default;
+};
+
+// Everything about a model except its weights: the JSON stored under the "facemix" metadata key of a
+// bundle. A model may lack networks (a CLIP file alone has only an encoder; a pixel-space model has
+// no VAE).
+struct ModelManifest {
+    static constexpr int kFormatVersion = 1;
+
+    std::optional<UNetConfig> unet;
+    std::optional<AutoencoderKLConfig> vae;
+    std::optional<ClipVisionConfig> encoder;
+    Conditioning conditioning;
+    NoiseSchedule schedule;
+    std::int64_t native_resolution = 512;  // pixels of the aligned images the model was trained on
+    Provenance provenance;
+
+    bool latent_space() const { return vae.has_value(); }
+
+    friend bool operator==(const ModelManifest&, const ModelManifest&) = default;
+};
+
+nlohmann::json manifest_to_json(const ModelManifest& manifest);
+// Throws InputError naming `what` for a manifest of another format version or with invalid fields.
+ModelManifest manifest_from_json(const nlohmann::json& json, const std::string& what);
+
+}  // namespace facemix

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <memory>
+
+#include <ATen/core/Tensor.h>
+
+#include "bundle/model_bundle.h"
+
+namespace facemix {
+
+class UNet;
+class AutoencoderKL;
+class ClipVisionModel;
+
+// The networks of a bundle, built from its manifest and loaded with its weights, in eval mode.
+// A network the bundle does not have stays null.
+struct ModelNetworks {
+    std::shared_ptr<UNet> unet;
+    std::shared_ptr<AutoencoderKL> vae;
+    std::shared_ptr<ClipVisionModel> encoder;
+};
+
+// Throws InputError (from load_weights) naming `what` when any network's weights do not fit its config
+// exactly, so a bundle that converts is a bundle that runs.
+ModelNetworks build_networks(const ModelBundle& bundle, const std::string& what, at::ScalarType dtype = at::kFloat);
+
+}  // namespace facemix

@@ -1,0 +1,183 @@
+#include "bundle/model_bundle.h"
+#include "bundle/model_importer.h"
+#include "bundle/model_networks.h"
+#include "common/error.h"
+#include "nn/autoencoder_kl.h"
+#include "nn/clip_vision.h"
+#include "nn/unet.h"
+#include "support/run_command.h"
+#include "support/test_data.h"
+
+#include <fstream>
+
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace facemix {
+namespace {
+
+const std::filesystem::path kFixtures = FACEMIX_FIXTURES_DIR;
+const std::filesystem::path kCheckpoint = kFixtures / "bundle" / "tiny_face_mixer.ckpt";
+
+TensorMap fixture(const std::string& relative) { return SafetensorsFile::open(kFixtures / relative).read_all(); }
+
+double max_abs_error(const at::Tensor& a, const at::Tensor& b) {
+    return (a.to(at::kFloat) - b.to(at::kFloat)).abs().max().item<double>();
+}
+
+// Every network of a bundle reproduces the reference outputs of the golden fixtures it came from.
+void expect_matches_references(const ModelBundle& bundle, double tolerance, at::ScalarType dtype = at::kFloat) {
+    at::InferenceMode inference;
+    const ModelNetworks networks = build_networks(bundle, "test bundle", dtype);
+    if (bundle.manifest.unet) {
+        const TensorMap ref = fixture("unet/reference.safetensors");
+        const at::Tensor eps = networks.unet->forward(ref.at("latents").to(dtype), ref.at("timesteps"), ref.at("context_2").to(dtype));
+        EXPECT_LE(max_abs_error(eps, ref.at("eps_2")), tolerance) << "UNet";
+    }
+    if (bundle.manifest.vae) {
+        const TensorMap ref = fixture("vae/reference.safetensors");
+        EXPECT_LE(max_abs_error(networks.vae->decode(ref.at("latents").to(dtype)), ref.at("decoded")), tolerance) << "VAE decode";
+    }
+    if (bundle.manifest.encoder) {
+        const TensorMap ref = fixture("clip/quick_gelu_reference.safetensors");
+        EXPECT_LE(max_abs_error(networks.encoder->encode_image(ref.at("image").to(dtype)), ref.at("image_embeds")), tolerance)
+            << "image encoder";
+    }
+}
+
+TEST(ModelManifest, RoundTripsThroughJson) {
+    ModelManifest manifest;
+    manifest.conditioning.tokens = {"image_1", "image_2"};
+    manifest.schedule.beta_end = 0.02;
+    manifest.provenance.source = "x.ckpt";
+    EXPECT_EQ(manifest_from_json(manifest_to_json(manifest), "m"), manifest);
+}
+
+TEST(ModelManifest, RefusesOtherFormatsAndVersions) {
+    nlohmann::json json = manifest_to_json(ModelManifest{});
+    json["format_version"] = 99;
+    EXPECT_THROW(manifest_from_json(json, "m"), InputError);
+    EXPECT_THROW(manifest_from_json(nlohmann::json::object(), "m"), InputError);
+    json = manifest_to_json(ModelManifest{});
+    json["conditioning"].erase("tokens");
+    EXPECT_THROW(manifest_from_json(json, "m"), InputError);
+}
+
+TEST(ModelImport, LdmFaceMixerCheckpointBecomesAFullModel) {
+    const ModelBundle bundle = import_model(kCheckpoint);
+    const ModelManifest& m = bundle.manifest;
+    EXPECT_EQ(m.provenance.source_format, "ldm-checkpoint");
+    ASSERT_TRUE(m.unet && m.vae && m.encoder);
+    EXPECT_EQ(m.conditioning.tokens, (std::vector<std::string>{"face", "background"}));
+    EXPECT_NEAR(m.schedule.beta_start, 0.00085, 1e-8);
+    EXPECT_NEAR(m.schedule.beta_end, 0.012, 1e-8);
+    EXPECT_EQ(m.schedule.train_timesteps, 1000);
+    EXPECT_EQ(m.schedule.beta_schedule, "scaled_linear");
+    expect_matches_references(bundle, 1e-4);
+}
+
+TEST(ModelImport, ClipFilesInEitherNamingBecomeEncoderOnlyModels) {
+    for (const char* file : {"clip/quick_gelu_openai.safetensors", "clip/quick_gelu_hf.safetensors"}) {
+        SCOPED_TRACE(file);
+        const ModelBundle bundle = import_model(kFixtures / file);
+        EXPECT_FALSE(bundle.manifest.unet);
+        ASSERT_TRUE(bundle.manifest.encoder);
+        expect_matches_references(bundle, 1e-4);
+    }
+}
+
+TEST(ModelImport, DiffusersFolderWithUNetVaeAndImageEncoder) {
+    test::TempDir folder;
+    for (const char* part : {"unet", "vae", "image_encoder", "scheduler"}) std::filesystem::create_directory(folder.path() / part);
+    std::filesystem::copy_file(kFixtures / "unet" / "config.json", folder.path() / "unet" / "config.json");
+    std::filesystem::copy_file(kFixtures / "unet" / "diffusion_pytorch_model.safetensors", folder.path() / "unet" / "diffusion_pytorch_model.safetensors");
+    std::filesystem::copy_file(kFixtures / "vae" / "config.json", folder.path() / "vae" / "config.json");
+    std::filesystem::copy_file(kFixtures / "vae" / "diffusion_pytorch_model.safetensors", folder.path() / "vae" / "diffusion_pytorch_model.safetensors");
+    std::filesystem::copy_file(kFixtures / "clip" / "quick_gelu_hf.safetensors", folder.path() / "image_encoder" / "model.safetensors");
+    std::ofstream(folder.path() / "image_encoder" / "config.json") << R"({"hidden_act": "quick_gelu", "num_attention_heads": 2})";
+    std::ofstream(folder.path() / "scheduler" / "scheduler_config.json") << R"({"beta_start": 0.001, "beta_end": 0.02, "num_train_timesteps": 500})";
+
+    const ModelBundle bundle = import_model(folder.path());
+    EXPECT_EQ(bundle.manifest.provenance.source_format, "diffusers");
+    EXPECT_EQ(bundle.manifest.conditioning.tokens, std::vector<std::string>{"image"});
+    EXPECT_EQ(bundle.manifest.schedule.train_timesteps, 500);
+    EXPECT_DOUBLE_EQ(bundle.manifest.schedule.beta_end, 0.02);
+    expect_matches_references(bundle, 1e-4);
+}
+
+TEST(ModelBundleFile, ConvertedBundleComputesWhatTheCheckpointComputes) {
+    test::TempDir dir;
+    const ModelBundle imported = import_model(kCheckpoint);
+    write_bundle(dir.path() / "m.safetensors", imported);
+    EXPECT_TRUE(is_facemix_bundle(dir.path() / "m.safetensors"));
+    const ModelBundle reopened = import_model(dir.path() / "m.safetensors");
+    EXPECT_EQ(reopened.manifest, imported.manifest);
+    ASSERT_EQ(reopened.unet.size(), imported.unet.size());
+    for (const auto& [name, tensor] : imported.unet) EXPECT_TRUE(at::equal(reopened.unet.at(name), tensor.to(at::kFloat))) << name;
+    expect_matches_references(reopened, 1e-4);
+}
+
+TEST(ModelBundleFile, HalfPrecisionBundlesStayCloseToTheReference) {
+    test::TempDir dir;
+    const ModelBundle imported = import_model(kCheckpoint);
+    for (const auto dtype : {WeightDType::F16, WeightDType::BF16}) {
+        write_bundle(dir.path() / "m.safetensors", imported, dtype);
+        const ModelBundle reopened = read_bundle(dir.path() / "m.safetensors");
+        EXPECT_EQ(reopened.unet.begin()->second.scalar_type(), dtype == WeightDType::F16 ? at::kHalf : at::kBFloat16);
+        // Weights rounded to 8 (bf16) or 11 (fp16) mantissa bits, computed in fp32.
+        expect_matches_references(reopened, dtype == WeightDType::F16 ? 2e-3 : 2e-2);
+    }
+}
+
+TEST(ModelBundleFile, RefusesBundlesWhoseManifestAndWeightsDisagree) {
+    test::TempDir dir;
+    ModelBundle bundle = import_model(kCheckpoint);
+    bundle.vae.clear();
+    write_bundle(dir.path() / "no_vae.safetensors", bundle);
+    EXPECT_THROW(read_bundle(dir.path() / "no_vae.safetensors"), InputError);
+
+    write_safetensors(dir.path() / "stray.safetensors", {{"text.weight", at::zeros({2})}},
+                      {{"facemix", manifest_to_json(ModelManifest{}).dump()}});
+    EXPECT_THROW(read_bundle(dir.path() / "stray.safetensors"), InputError);
+    write_safetensors(dir.path() / "bad_json.safetensors", {}, {{"facemix", "{not json"}});
+    EXPECT_THROW(read_bundle(dir.path() / "bad_json.safetensors"), InputError);
+}
+
+TEST(ModelImport, AWrongShapeIsNamedAndRefused) {
+    ModelBundle bundle = import_model(kCheckpoint);
+    bundle.unet.at("conv_in.weight") = at::zeros({1, 1, 1, 1});
+    try {
+        (void)build_networks(bundle, "tiny.ckpt");
+        FAIL() << "accepted";
+    } catch (const InputError& error) {
+        EXPECT_NE(std::string(error.what()).find("conv_in.weight"), std::string::npos) << error.what();
+    }
+}
+
+TEST(ModelImport, UnknownFilesAreRefusedListingWhatIsSupported) {
+    EXPECT_THROW(import_model(kFixtures / "io" / "python_written.safetensors"), InputError);
+    EXPECT_THROW(import_model("/nonexistent/model.ckpt"), InputError);
+    EXPECT_THROW(import_model(kFixtures / "ckpt" / "os_system.ckpt"), InputError);
+}
+
+TEST(ModelCli, InfoDescribesAndConvertWritesABundle) {
+    const auto info = test::run_facemix({"info", kCheckpoint.string()});
+    ASSERT_EQ(info.exit_code, 0) << info.err;
+    EXPECT_NE(info.out.find("ldm-checkpoint"), std::string::npos) << info.out;
+    EXPECT_NE(info.out.find("2 tokens (face, background)"), std::string::npos) << info.out;
+
+    test::TempDir dir;
+    const auto out = (dir.path() / "tiny.safetensors").string();
+    const auto convert = test::run_facemix({"convert", kCheckpoint.string(), "-o", out, "--dtype", "bf16"});
+    ASSERT_EQ(convert.exit_code, 0) << convert.err;
+    EXPECT_EQ(read_bundle(out).manifest.provenance.source_format, "ldm-checkpoint");
+
+    const auto hostile = test::run_facemix({"convert", (kFixtures / "ckpt" / "os_system.ckpt").string(), "-o", out + ".2"});
+    EXPECT_EQ(hostile.exit_code, 1);
+    EXPECT_NE(hostile.err.find("os.system"), std::string::npos) << hostile.err;
+    EXPECT_FALSE(std::filesystem::exists(out + ".2"));
+}
+
+}  // namespace
+}  // namespace facemix
