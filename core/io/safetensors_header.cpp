@@ -78,6 +78,8 @@ private:
             return Json::parse(json_text.begin(), json_text.end(), guard);
         } catch (const nlohmann::json::parse_error& error) {
             fail("the header is not valid JSON (error at byte " + std::to_string(error.byte) + ")");
+        } catch (const nlohmann::json::out_of_range&) {
+            fail("the header is not valid JSON (a number in it is too large)");
         }
     }
 
