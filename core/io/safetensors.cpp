@@ -182,7 +182,7 @@ TensorMap SafetensorsFile::read_all() const {
 
 void write_safetensors(const std::filesystem::path& path, const TensorMap& tensors, const TensorMetadata& metadata) {
     const std::string file_name = path.string();
-    const std::vector<PendingTensor> pending = pending_tensors(file_name, tensors);
+    std::vector<PendingTensor> pending = pending_tensors(file_name, tensors);
     const std::string header = header_text(file_name, pending, metadata);
     const std::uint64_t data_bytes = pending.empty() ? 0 : pending.back().begin + pending.back().bytes;
 
@@ -192,8 +192,12 @@ void write_safetensors(const std::filesystem::path& path, const TensorMap& tenso
         contents[i] = static_cast<unsigned char>(header_length >> (8 * i));
     std::memcpy(contents.data() + length_field_bytes, header.data(), header.size());
     unsigned char* data = contents.data() + length_field_bytes + header.size();
-    for (const auto& tensor : pending)
+    // Dropping each staged tensor once copied frees the CPU copies made of GPU or strided tensors
+    // as the buffer fills, instead of holding both until the end.
+    for (auto& tensor : pending) {
         if (tensor.bytes > 0) std::memcpy(data + tensor.begin, tensor.data.const_data_ptr(), tensor.bytes);
+        tensor.data = at::Tensor();
+    }
     write_file_atomic(path, contents);
 }
 
