@@ -171,7 +171,8 @@ TEST(SafetensorsReader, StaysUsableAfterAMove) {
 
 TEST(SafetensorsInterop, ReadsAFileWrittenByPythonSafetensors) {
     // tools/goldens/make_io_fixtures.py wrote the fixture; the values follow its formulas.
-    const auto file = SafetensorsFile::open(std::filesystem::path(FACEMIX_FIXTURES_DIR) / "io/python_written.safetensors");
+    const auto path = std::filesystem::path(FACEMIX_FIXTURES_DIR) / "io" / "python_written.safetensors";
+    const auto file = SafetensorsFile::open(path);
     EXPECT_EQ(file.metadata(), (TensorMetadata{{"format", "pt"}, {"written_by", "make_io_fixtures.py"}}));
     EXPECT_EQ(file.entries().size(), 5u);
     expect_same(file.tensor("f32.matrix"), at::arange(12, at::kFloat).reshape({3, 4}) * 0.25 - 1.0);
