@@ -23,8 +23,6 @@ namespace {
 // The format stores little-endian values and the reader copies them byte for byte.
 static_assert(std::endian::native == std::endian::little, "safetensors I/O assumes a little-endian host");
 
-constexpr std::size_t length_field_bytes = 8;
-
 at::ScalarType scalar_type(StorageDType dtype) {
     switch (dtype) {
         case StorageDType::F32: return at::kFloat;
@@ -144,7 +142,7 @@ SafetensorsFile SafetensorsFile::open(const std::filesystem::path& path) {
         throw InputError(impl->name + ": is not a regular file.");
     impl->size = static_cast<std::size_t>(info.st_size);
     // mmap refuses empty files; the length check below gives the useful message for those.
-    if (impl->size >= length_field_bytes) {
+    if (impl->size >= safetensors_length_field_bytes) {
         void* mapping = ::mmap(nullptr, impl->size, PROT_READ, MAP_PRIVATE, file.get(), 0);
         if (mapping == MAP_FAILED)
             throw InputError(impl->name + ": cannot map the file into memory (" + std::strerror(errno) + ").");
@@ -182,18 +180,22 @@ TensorMap SafetensorsFile::read_all() const {
 
 void write_safetensors(const std::filesystem::path& path, const TensorMap& tensors, const TensorMetadata& metadata) {
     const std::string file_name = path.string();
-    const std::vector<PendingTensor> pending = pending_tensors(file_name, tensors);
+    std::vector<PendingTensor> pending = pending_tensors(file_name, tensors);
     const std::string header = header_text(file_name, pending, metadata);
     const std::uint64_t data_bytes = pending.empty() ? 0 : pending.back().begin + pending.back().bytes;
 
-    std::vector<unsigned char> contents(length_field_bytes + header.size() + data_bytes);
+    std::vector<unsigned char> contents(safetensors_length_field_bytes + header.size() + data_bytes);
     const std::uint64_t header_length = header.size();
-    for (std::size_t i = 0; i < length_field_bytes; ++i)
+    for (std::size_t i = 0; i < safetensors_length_field_bytes; ++i)
         contents[i] = static_cast<unsigned char>(header_length >> (8 * i));
-    std::memcpy(contents.data() + length_field_bytes, header.data(), header.size());
-    unsigned char* data = contents.data() + length_field_bytes + header.size();
-    for (const auto& tensor : pending)
+    std::memcpy(contents.data() + safetensors_length_field_bytes, header.data(), header.size());
+    unsigned char* data = contents.data() + safetensors_length_field_bytes + header.size();
+    // Dropping each staged tensor once copied frees the CPU copies made of GPU or strided tensors
+    // as the buffer fills, instead of holding both until the end.
+    for (auto& tensor : pending) {
         if (tensor.bytes > 0) std::memcpy(data + tensor.begin, tensor.data.const_data_ptr(), tensor.bytes);
+        tensor.data = at::Tensor();
+    }
     write_file_atomic(path, contents);
 }
 

@@ -42,6 +42,10 @@ private:
 };
 
 // Writes tensors (F32, F16 or BF16; moved to CPU and made contiguous) and metadata, atomically.
+// Header keys are sorted; the data is ordered widest dtype first so every tensor starts at a multiple
+// of its element size, which the reference `safetensors` package reads back. Throws InputError for a
+// dtype the format cannot hold here, an undefined tensor, or a tensor named "__metadata__". The whole
+// file is assembled in memory once before it is written.
 void write_safetensors(const std::filesystem::path& path, const TensorMap& tensors, const TensorMetadata& metadata = {});
 
 }  // namespace facemix

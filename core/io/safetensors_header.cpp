@@ -78,6 +78,8 @@ private:
             return Json::parse(json_text.begin(), json_text.end(), guard);
         } catch (const nlohmann::json::parse_error& error) {
             fail("the header is not valid JSON (error at byte " + std::to_string(error.byte) + ")");
+        } catch (const nlohmann::json::out_of_range&) {
+            fail("the header is not valid JSON (a number in it is too large)");
         }
     }
 
@@ -211,26 +213,25 @@ std::string_view dtype_name(StorageDType dtype) {
 std::uint64_t read_safetensors_header_length(std::span<const std::uint8_t> first_bytes, std::uint64_t file_size,
                                              std::string_view file_name) {
     const std::string name(file_name);
-    constexpr std::size_t length_field = 8;
-    if (file_size < length_field || first_bytes.size() < length_field)
+    if (file_size < safetensors_length_field_bytes || first_bytes.size() < safetensors_length_field_bytes)
         throw InputError(name + ": the file is too short to be a safetensors file (" + std::to_string(file_size) +
                          " bytes).");
     std::uint64_t length = 0;
-    for (std::size_t i = 0; i < length_field; ++i) length |= std::uint64_t{first_bytes[i]} << (8 * i);
+    for (std::size_t i = 0; i < safetensors_length_field_bytes; ++i)
+        length |= std::uint64_t{first_bytes[i]} << (8 * i);
     if (length > max_safetensors_header_bytes)
         throw InputError(name + ": the file declares a " + std::to_string(length) +
                          "-byte header, more than a safetensors header may have (is it a safetensors file?).");
-    if (length > file_size - length_field)
+    if (length > file_size - safetensors_length_field_bytes)
         throw InputError(name + ": the file declares a " + std::to_string(length) + "-byte header but has only " +
-                         std::to_string(file_size - length_field) + " bytes after the length field.");
+                         std::to_string(file_size - safetensors_length_field_bytes) + " bytes after the length field.");
     return length;
 }
 
 SafetensorsHeader parse_safetensors_header(std::string_view json, std::uint64_t file_size, std::string_view file_name) {
-    constexpr std::uint64_t length_field = 8;
-    if (file_size < length_field + json.size())
+    if (file_size < safetensors_length_field_bytes + json.size())
         throw InputError(std::string(file_name) + ": the file is shorter than its own header.");
-    const std::uint64_t data_start = length_field + json.size();
+    const std::uint64_t data_start = safetensors_length_field_bytes + json.size();
     SafetensorsHeader header = HeaderParser(file_name, file_size - data_start).parse(json);
     header.data_start = data_start;
     return header;
@@ -239,10 +240,10 @@ SafetensorsHeader parse_safetensors_header(std::string_view json, std::uint64_t 
 SafetensorsHeader parse_safetensors_file_start(std::span<const std::uint8_t> file_start, std::uint64_t file_size,
                                                std::string_view file_name) {
     const std::uint64_t length = read_safetensors_header_length(file_start, file_size, file_name);
-    if (file_start.size() - 8 < length)
+    if (file_start.size() - safetensors_length_field_bytes < length)
         throw InputError(std::string(file_name) + ": the file is shorter than its own header.");
-    const std::string_view json(reinterpret_cast<const char*>(file_start.data() + 8), length);
-    return parse_safetensors_header(json, file_size, file_name);
+    const auto* json_start = reinterpret_cast<const char*>(file_start.data() + safetensors_length_field_bytes);
+    return parse_safetensors_header(std::string_view(json_start, length), file_size, file_name);
 }
 
 }  // namespace facemix

@@ -36,6 +36,9 @@ struct SafetensorsHeader {
     std::uint64_t data_start = 0;  // file offset of the data section: 8 + the header length
 };
 
+// The little-endian header length that opens every file.
+inline constexpr std::size_t safetensors_length_field_bytes = 8;
+
 // A header longer than this is refused before anything is allocated for it; real ones are a few
 // hundred kilobytes even for models with thousands of tensors.
 inline constexpr std::uint64_t max_safetensors_header_bytes = 100'000'000;

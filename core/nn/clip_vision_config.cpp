@@ -34,17 +34,18 @@ const at::Tensor& shaped(const TensorMap& weights, const std::string& what, cons
     return found->second;
 }
 
+// Layers 0, 1, ... up to the first gap. Counting only what is there keeps a file that names layer
+// 999999 from building a huge network; keys past a gap reach load_weights, which reports them.
 std::int64_t layer_count(const TensorMap& weights) {
-    std::set<std::int64_t> indices;
+    std::set<std::string> indices;
     for (const auto& [name, tensor] : weights) {
         if (name.compare(0, kLayerPrefix.size(), kLayerPrefix) != 0) continue;
         const std::string rest = name.substr(kLayerPrefix.size());
-        const std::size_t dot = rest.find('.');
-        if (dot == 0 || dot == std::string::npos || rest.find_first_not_of("0123456789") != dot) continue;
-        indices.insert(std::stoll(rest.substr(0, dot)));
+        indices.insert(rest.substr(0, rest.find('.')));
     }
-    // Gaps are left for load_weights to report as missing keys.
-    return indices.empty() ? 0 : *indices.rbegin() + 1;
+    std::int64_t count = 0;
+    while (indices.count(std::to_string(count))) ++count;
+    return count;
 }
 
 }  // namespace

@@ -171,7 +171,8 @@ TEST(SafetensorsReader, StaysUsableAfterAMove) {
 
 TEST(SafetensorsInterop, ReadsAFileWrittenByPythonSafetensors) {
     // tools/goldens/make_io_fixtures.py wrote the fixture; the values follow its formulas.
-    const auto file = SafetensorsFile::open(std::filesystem::path(FACEMIX_FIXTURES_DIR) / "io/python_written.safetensors");
+    const auto path = std::filesystem::path(FACEMIX_FIXTURES_DIR) / "io" / "python_written.safetensors";
+    const auto file = SafetensorsFile::open(path);
     EXPECT_EQ(file.metadata(), (TensorMetadata{{"format", "pt"}, {"written_by", "make_io_fixtures.py"}}));
     EXPECT_EQ(file.entries().size(), 5u);
     expect_same(file.tensor("f32.matrix"), at::arange(12, at::kFloat).reshape({3, 4}) * 0.25 - 1.0);
@@ -245,6 +246,7 @@ std::vector<HostileFile> hostile_files() {
         {"offsets_not_matching_shape", safetensors_bytes(one_tensor_json("F32", "[2,2]", "[0,12]"), 16), "needs 16"},
         {"offsets_reversed", safetensors_bytes(one_tensor_json("F32", "[1]", "[8,4]"), 16), "end before"},
         {"offsets_not_numbers", safetensors_bytes(one_tensor_json("F32", "[1]", R"(["0","4"])"), 4), "data_offsets"},
+        {"number_beyond_double", safetensors_bytes(one_tensor_json("F32", "[1]", "[0,4e999]"), 4), "too large"},
         {"offsets_huge", safetensors_bytes(one_tensor_json("F32", "[1]", "[1e30,1e30]"), 4), "data_offsets"},
         {"overlapping_ranges", safetensors_bytes(f32_pair, 24), "overlap"},
         {"truncated_data", safetensors_bytes(one_tensor_json("F32", "[16]", "[0,64]"), 32), "lies outside the file"},

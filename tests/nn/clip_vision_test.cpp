@@ -175,6 +175,10 @@ TEST(ClipVisionConfigInference, ReadsViTL14FromItsShapes) {
     for (int layer = 0; layer < 24; ++layer)
         shapes.emplace("vision_model.encoder.layers." + std::to_string(layer) + ".mlp.fc1.weight", meta({4096, 1024}));
     EXPECT_EQ(infer_clip_vision_config(shapes, "ViT-L/14"), vit);
+
+    // A stray far-off layer must not size the network; load_weights reports the key instead.
+    shapes.emplace("vision_model.encoder.layers.999999.mlp.fc1.weight", meta({4096, 1024}));
+    EXPECT_EQ(infer_clip_vision_config(shapes, "ViT-L/14").layers, 24);
 }
 
 TEST(ClipVisionConfigInference, RefusesWhatIsNotAVisionTower) {

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <memory>
+
+#include <ATen/core/Tensor.h>
+#include <torch/nn/module.h>
+
+#include "nn/unet_config.h"
+
+namespace facemix {
+
+// The SD-family conditional UNet (diffusers' UNet2DConditionModel for SD 1/2 configs). Its parameter
+// names are diffusers' state-dict names, the canonical names load_weights expects.
+class UNet : public torch::nn::Module {
+public:
+    explicit UNet(const UNetConfig& config);  // validates the config (InputError)
+    ~UNet() override;
+
+    const UNetConfig& config() const { return config_; }
+
+    // The predicted noise ε for noisy latents [B, in_channels, H, W] at timesteps [B] (or one for the
+    // whole batch; integer or fractional), cross-attending to context [B, N, context_dim] for any
+    // number of tokens N. Inputs are cast to the weights' dtype; ε comes back in the latents' dtype.
+    at::Tensor forward(const at::Tensor& latents, const at::Tensor& timesteps, const at::Tensor& context);
+
+private:
+    struct Layers;
+    UNetConfig config_;
+    std::unique_ptr<Layers> layers_;
+};
+
+}  // namespace facemix

@@ -1,0 +1,67 @@
+#include "nn/up_block.h"
+
+#include <ATen/ATen.h>
+#include <torch/nn/modules/container/modulelist.h>
+
+#include "nn/resnet_block.h"
+#include "nn/upsample.h"
+
+namespace facemix {
+
+struct UpBlock::Layers {
+    bool uses_skips = false;
+    std::vector<std::shared_ptr<ResnetBlock>> resnets;
+    std::vector<std::shared_ptr<SpatialTransformer>> attentions;
+    std::shared_ptr<Upsample> upsampler;
+};
+
+UpBlock::UpBlock(const UpBlockShape& shape) : layers_(std::make_unique<Layers>()) {
+    layers_->uses_skips = !shape.skip_channels.empty();
+    torch::nn::ModuleList resnets, attentions;
+    for (std::int64_t j = 0; j < shape.layers; ++j) {
+        const std::int64_t input = j == 0 ? shape.in_channels : shape.out_channels;
+        const std::int64_t skip = layers_->uses_skips ? shape.skip_channels.at(static_cast<std::size_t>(j)) : 0;
+        layers_->resnets.push_back(std::make_shared<ResnetBlock>(ResnetBlockShape{
+            .in_channels = input + skip,
+            .out_channels = shape.out_channels,
+            .time_channels = shape.time_channels,
+            .norm_groups = shape.norm_groups,
+            .norm_eps = shape.norm_eps}));
+        resnets->push_back(layers_->resnets.back());
+        if (shape.transformer) {
+            SpatialTransformerShape transformer = *shape.transformer;
+            transformer.channels = shape.out_channels;
+            layers_->attentions.push_back(std::make_shared<SpatialTransformer>(transformer));
+            attentions->push_back(layers_->attentions.back());
+        }
+    }
+    register_module("resnets", resnets);
+    if (shape.transformer) register_module("attentions", attentions);
+    if (shape.upsample) {
+        layers_->upsampler = std::make_shared<Upsample>(shape.out_channels);
+        torch::nn::ModuleList upsamplers;
+        upsamplers->push_back(layers_->upsampler);
+        register_module("upsamplers", upsamplers);
+    }
+}
+
+UpBlock::~UpBlock() = default;
+
+at::Tensor UpBlock::forward(at::Tensor x, const at::Tensor& time_embedding, const at::Tensor& context,
+                            std::vector<at::Tensor>* skips) {
+    const bool concatenates = layers_->uses_skips && skips;
+    for (std::size_t j = 0; j < layers_->resnets.size(); ++j) {
+        if (concatenates) {
+            x = at::cat({x, skips->back()}, 1);
+            skips->pop_back();
+        }
+        x = layers_->resnets[j]->forward(x, time_embedding);
+        if (!layers_->attentions.empty()) x = layers_->attentions[j]->forward(x, context);
+    }
+    if (layers_->upsampler)
+        x = concatenates && !skips->empty() ? layers_->upsampler->forward(x, skips->back().sizes().slice(2))
+                                            : layers_->upsampler->forward(x);
+    return x;
+}
+
+}  // namespace facemix
