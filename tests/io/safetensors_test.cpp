@@ -255,7 +255,7 @@ std::vector<HostileFile> hostile_files() {
     };
 }
 
-INSTANTIATE_TEST_SUITE_P(Files, SafetensorsHostile, testing::ValuesIn(hostile_files()),
+INSTANTIATE_TEST_SUITE_P(SafetensorsFiles, SafetensorsHostile, testing::ValuesIn(hostile_files()),
                          [](const testing::TestParamInfo<HostileFile>& param_info) { return param_info.param.name; });
 
 TEST(SafetensorsHostilePaths, MissingFileAndDirectoryAreInputErrors) {
