@@ -21,7 +21,7 @@ for target in "$root"/tests/fuzz/*_fuzz.cpp; do
   corpus="$out/$name.corpus"; mkdir -p "$corpus"
   seeds="$root/tests/fuzz/seeds/$name"
   echo "fuzz: $name for ${seconds}s"
-  if ! "$out/$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  if ! "$out/$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$out/" \
        "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) >"$out/$name.log" 2>&1; then
     echo "fuzz: $name FAILED, see $out/$name.log"; tail -40 "$out/$name.log"; status=1
   else

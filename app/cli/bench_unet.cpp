@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <nlohmann/json.hpp>
 
 namespace facemix::cli {

@@ -16,14 +16,13 @@ struct ModelArguments {
     std::string output;
     std::string dtype = "fp32";
     std::vector<std::string> tokens;
-    std::int64_t heads = 8;
+    ImportOptions sizes;
     std::string activation;
 };
 
 ImportOptions import_options(const ModelArguments& args) {
-    ImportOptions options;
+    ImportOptions options = args.sizes;
     if (!args.tokens.empty()) options.tokens = args.tokens;
-    options.attention_heads = args.heads;
     if (args.activation == "gelu") options.clip_activation = ClipActivation::Gelu;
     if (args.activation == "quick_gelu") options.clip_activation = ClipActivation::QuickGelu;
     return options;
@@ -31,7 +30,10 @@ ImportOptions import_options(const ModelArguments& args) {
 
 void add_import_flags(CLI::App* command, ModelArguments& args) {
     command->add_option("--tokens", args.tokens, "Names of the condition tokens, when the file does not say (e.g. face background)");
-    command->add_option("--heads", args.heads, "UNet attention heads of an LDM checkpoint (SD v1: 8)")->capture_default_str();
+    command->add_option("--heads", args.sizes.attention_heads, "UNet attention heads of an LDM checkpoint")->capture_default_str();
+    command->add_option("--norm-groups", args.sizes.unet_norm_groups, "UNet group-norm groups")->capture_default_str();
+    command->add_option("--vae-norm-groups", args.sizes.vae_norm_groups, "Autoencoder group-norm groups")->capture_default_str();
+    command->add_option("--clip-head-width", args.sizes.clip_head_width, "CLIP attention head width")->capture_default_str();
     command->add_option("--clip-activation", args.activation, "CLIP MLP activation: quick_gelu (OpenAI) or gelu (LAION)")
         ->check(CLI::IsMember({"quick_gelu", "gelu"}));
 }

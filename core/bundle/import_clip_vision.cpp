@@ -21,7 +21,7 @@ ModelBundle import(ModelSource& source, const ImportOptions& options) {
     const TensorMap& weights = source.tensors();
     ModelBundle bundle;
     bundle.encoder = openai_naming(weights) ? clip_vision_weights_from_openai(weights) : clip_vision_weights_from_hf(weights);
-    ClipVisionConfig config = infer_clip_vision_config(bundle.encoder, source.path().string());
+    ClipVisionConfig config = infer_clip_vision_config(bundle.encoder, source.path().string(), options.clip_head_width);
     if (options.clip_activation) config.activation = *options.clip_activation;
     bundle.manifest.encoder = config;
     bundle.manifest.conditioning.tokens = tokens_or(options, {"image"});

@@ -66,11 +66,16 @@ ModelBundle import(ModelSource& source, const ImportOptions& options) {
         const auto config_path = root / "image_encoder" / "config.json";
         const auto weights_path = component_weights(root / "image_encoder", {"model", "pytorch_model"});
         bundle.encoder = clip_vision_weights_from_hf(read_weight_file(weights_path));
-        ClipVisionConfig config = infer_clip_vision_config(bundle.encoder, weights_path.string());
         const auto json = read_json(config_path);
+        // transformers' config names the head count; the shapes give the width, hence the head width.
+        const std::int64_t width = bundle.encoder.count("vision_model.post_layernorm.weight")
+                                       ? bundle.encoder.at("vision_model.post_layernorm.weight").size(0)
+                                       : 0;
+        const std::int64_t heads = json.value("num_attention_heads", std::int64_t{0});
+        const std::int64_t head_width = heads > 0 && width % heads == 0 ? width / heads : options.clip_head_width;
+        ClipVisionConfig config = infer_clip_vision_config(bundle.encoder, weights_path.string(), head_width);
         config.activation = json.value("hidden_act", "quick_gelu") == "gelu" ? ClipActivation::Gelu : ClipActivation::QuickGelu;
         config.layer_norm_eps = json.value("layer_norm_eps", config.layer_norm_eps);
-        if (json.contains("num_attention_heads")) config.heads = json.at("num_attention_heads");
         if (options.clip_activation) config.activation = *options.clip_activation;
         config.validate();
         m.encoder = config;

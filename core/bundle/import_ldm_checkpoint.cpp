@@ -65,13 +65,13 @@ ModelBundle import(ModelSource& source, const ImportOptions& options) {
     ModelManifest& m = bundle.manifest;
 
     const TensorMap ldm_unet = with_prefix_stripped(all, kUNetPrefix);
-    m.unet = unet_config_from_ldm_weights(ldm_unet, "the UNet of " + what, options.attention_heads);
+    m.unet = unet_config_from_ldm_weights(ldm_unet, "the UNet of " + what, options.attention_heads, options.unet_norm_groups);
     bundle.unet = unet_weights_from_ldm(ldm_unet, *m.unet);
 
     TensorMap ldm_vae = with_prefix_stripped(all, kVaePrefix);
     std::erase_if(ldm_vae, [](const auto& item) { return item.first.starts_with("loss."); });  // training-only
     if (!ldm_vae.empty()) {
-        m.vae = vae_config_from_ldm_weights(ldm_vae, "the autoencoder of " + what);
+        m.vae = vae_config_from_ldm_weights(ldm_vae, "the autoencoder of " + what, options.vae_norm_groups);
         bundle.vae = vae_weights_from_ldm(ldm_vae, *m.vae);
     }
 
@@ -79,7 +79,7 @@ ModelBundle import(ModelSource& source, const ImportOptions& options) {
     if (clip) {
         const TensorMap source_names = with_prefix_stripped(all, clip->prefix);
         bundle.encoder = clip->openai_naming ? clip_vision_weights_from_openai(source_names) : clip_vision_weights_from_hf(source_names);
-        ClipVisionConfig config = infer_clip_vision_config(bundle.encoder, "the image encoder of " + what);
+        ClipVisionConfig config = infer_clip_vision_config(bundle.encoder, "the image encoder of " + what, options.clip_head_width);
         if (options.clip_activation) config.activation = *options.clip_activation;
         m.encoder = config;
     }

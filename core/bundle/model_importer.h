@@ -14,8 +14,13 @@ namespace facemix {
 // What a user may say about a model whose files do not say it themselves.
 struct ImportOptions {
     std::optional<std::vector<std::string>> tokens;  // condition token names; the importer's default otherwise
-    std::int64_t attention_heads = 8;                // UNet heads for LDM checkpoints (no trace in the shapes)
-    std::optional<ClipActivation> clip_activation;   // QuickGELU (OpenAI) unless the file says otherwise
+    // Sizes that leave no trace in weight shapes, for files that come without a config. The defaults
+    // are those of every SD v1 and CLIP ViT release; tiny or custom models must state theirs.
+    std::int64_t attention_heads = 8;   // UNet heads per transformer
+    std::int64_t unet_norm_groups = 32;
+    std::int64_t vae_norm_groups = 32;
+    std::int64_t clip_head_width = 64;
+    std::optional<ClipActivation> clip_activation;  // QuickGELU (OpenAI) unless the file says otherwise
 };
 
 // A model on disk as the importers see it: a folder, or a single weight file whose tensors are read

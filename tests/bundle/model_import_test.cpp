@@ -20,6 +20,17 @@ namespace {
 const std::filesystem::path kFixtures = FACEMIX_FIXTURES_DIR;
 const std::filesystem::path kCheckpoint = kFixtures / "bundle" / "tiny_face_mixer.ckpt";
 
+// The tiny golden networks' sizes that their shapes do not show (see tools/goldens/).
+ImportOptions tiny_sizes() {
+    ImportOptions options;
+    options.attention_heads = 2;
+    options.unet_norm_groups = 8;
+    options.vae_norm_groups = 4;
+    options.clip_head_width = 16;
+    return options;
+}
+const std::vector<std::string> kTinySizeFlags = {"--heads", "2", "--norm-groups", "8", "--vae-norm-groups", "4", "--clip-head-width", "16"};
+
 TensorMap fixture(const std::string& relative) { return SafetensorsFile::open(kFixtures / relative).read_all(); }
 
 double max_abs_error(const at::Tensor& a, const at::Tensor& b) {
@@ -65,7 +76,7 @@ TEST(ModelManifest, RefusesOtherFormatsAndVersions) {
 }
 
 TEST(ModelImport, LdmFaceMixerCheckpointBecomesAFullModel) {
-    const ModelBundle bundle = import_model(kCheckpoint);
+    const ModelBundle bundle = import_model(kCheckpoint, tiny_sizes());
     const ModelManifest& m = bundle.manifest;
     EXPECT_EQ(m.provenance.source_format, "ldm-checkpoint");
     ASSERT_TRUE(m.unet && m.vae && m.encoder);
@@ -80,7 +91,7 @@ TEST(ModelImport, LdmFaceMixerCheckpointBecomesAFullModel) {
 TEST(ModelImport, ClipFilesInEitherNamingBecomeEncoderOnlyModels) {
     for (const char* file : {"clip/quick_gelu_openai.safetensors", "clip/quick_gelu_hf.safetensors"}) {
         SCOPED_TRACE(file);
-        const ModelBundle bundle = import_model(kFixtures / file);
+        const ModelBundle bundle = import_model(kFixtures / file, tiny_sizes());
         EXPECT_FALSE(bundle.manifest.unet);
         ASSERT_TRUE(bundle.manifest.encoder);
         expect_matches_references(bundle, 1e-4);
@@ -98,7 +109,7 @@ TEST(ModelImport, DiffusersFolderWithUNetVaeAndImageEncoder) {
     std::ofstream(folder.path() / "image_encoder" / "config.json") << R"({"hidden_act": "quick_gelu", "num_attention_heads": 2})";
     std::ofstream(folder.path() / "scheduler" / "scheduler_config.json") << R"({"beta_start": 0.001, "beta_end": 0.02, "num_train_timesteps": 500})";
 
-    const ModelBundle bundle = import_model(folder.path());
+    const ModelBundle bundle = import_model(folder.path(), tiny_sizes());
     EXPECT_EQ(bundle.manifest.provenance.source_format, "diffusers");
     EXPECT_EQ(bundle.manifest.conditioning.tokens, std::vector<std::string>{"image"});
     EXPECT_EQ(bundle.manifest.schedule.train_timesteps, 500);
@@ -108,7 +119,7 @@ TEST(ModelImport, DiffusersFolderWithUNetVaeAndImageEncoder) {
 
 TEST(ModelBundleFile, ConvertedBundleComputesWhatTheCheckpointComputes) {
     test::TempDir dir;
-    const ModelBundle imported = import_model(kCheckpoint);
+    const ModelBundle imported = import_model(kCheckpoint, tiny_sizes());
     write_bundle(dir.path() / "m.safetensors", imported);
     EXPECT_TRUE(is_facemix_bundle(dir.path() / "m.safetensors"));
     const ModelBundle reopened = import_model(dir.path() / "m.safetensors");
@@ -120,7 +131,7 @@ TEST(ModelBundleFile, ConvertedBundleComputesWhatTheCheckpointComputes) {
 
 TEST(ModelBundleFile, HalfPrecisionBundlesStayCloseToTheReference) {
     test::TempDir dir;
-    const ModelBundle imported = import_model(kCheckpoint);
+    const ModelBundle imported = import_model(kCheckpoint, tiny_sizes());
     for (const auto dtype : {WeightDType::F16, WeightDType::BF16}) {
         write_bundle(dir.path() / "m.safetensors", imported, dtype);
         const ModelBundle reopened = read_bundle(dir.path() / "m.safetensors");
@@ -132,7 +143,7 @@ TEST(ModelBundleFile, HalfPrecisionBundlesStayCloseToTheReference) {
 
 TEST(ModelBundleFile, RefusesBundlesWhoseManifestAndWeightsDisagree) {
     test::TempDir dir;
-    ModelBundle bundle = import_model(kCheckpoint);
+    ModelBundle bundle = import_model(kCheckpoint, tiny_sizes());
     bundle.vae.clear();
     write_bundle(dir.path() / "no_vae.safetensors", bundle);
     EXPECT_THROW(read_bundle(dir.path() / "no_vae.safetensors"), InputError);
@@ -145,7 +156,7 @@ TEST(ModelBundleFile, RefusesBundlesWhoseManifestAndWeightsDisagree) {
 }
 
 TEST(ModelImport, AWrongShapeIsNamedAndRefused) {
-    ModelBundle bundle = import_model(kCheckpoint);
+    ModelBundle bundle = import_model(kCheckpoint, tiny_sizes());
     bundle.unet.at("conv_in.weight") = at::zeros({1, 1, 1, 1});
     try {
         (void)build_networks(bundle, "tiny.ckpt");
@@ -162,14 +173,18 @@ TEST(ModelImport, UnknownFilesAreRefusedListingWhatIsSupported) {
 }
 
 TEST(ModelCli, InfoDescribesAndConvertWritesABundle) {
-    const auto info = test::run_facemix({"info", kCheckpoint.string()});
+    std::vector<std::string> info_arguments = {"info", kCheckpoint.string()};
+    info_arguments.insert(info_arguments.end(), kTinySizeFlags.begin(), kTinySizeFlags.end());
+    const auto info = test::run_facemix(info_arguments);
     ASSERT_EQ(info.exit_code, 0) << info.err;
     EXPECT_NE(info.out.find("ldm-checkpoint"), std::string::npos) << info.out;
     EXPECT_NE(info.out.find("2 tokens (face, background)"), std::string::npos) << info.out;
 
     test::TempDir dir;
     const auto out = (dir.path() / "tiny.safetensors").string();
-    const auto convert = test::run_facemix({"convert", kCheckpoint.string(), "-o", out, "--dtype", "bf16"});
+    std::vector<std::string> convert_arguments = {"convert", kCheckpoint.string(), "-o", out, "--dtype", "bf16"};
+    convert_arguments.insert(convert_arguments.end(), kTinySizeFlags.begin(), kTinySizeFlags.end());
+    const auto convert = test::run_facemix(convert_arguments);
     ASSERT_EQ(convert.exit_code, 0) << convert.err;
     EXPECT_EQ(read_bundle(out).manifest.provenance.source_format, "ldm-checkpoint");
 

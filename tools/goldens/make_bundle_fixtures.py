@@ -26,15 +26,16 @@ def main():
     clip = load_file(FIXTURES / "clip" / "quick_gelu_openai.safetensors")
 
     state = {}
-    state.update({f"model.diffusion_model.{k}": v for k, v in unet.items()})
-    state.update({f"first_stage_model.{k}": v for k, v in vae.items()})
+    # The UNet and VAE fixtures already carry LDM's model.diffusion_model. / first_stage_model. prefixes.
+    state.update(unet)
+    state.update(vae)
     # FaceClipEncoder -> FrozenCLIPImageEmbedder -> OpenAI CLIP model (text tower deleted, its
     # embeddings kept, as in the original code).
     state.update({f"cond_stage_model.encoder.model.{k}": v for k, v in clip.items()})
     state["cond_stage_model.encoder.model.token_embedding.weight"] = torch.zeros(8, 16)
     # LDM keeps EMA weights under flattened names and the schedule as buffers.
     for k, v in list(unet.items())[:3]:
-        state["model_ema." + ("diffusion_model" + k).replace(".", "")] = v.clone()
+        state["model_ema." + k.removeprefix("model.").replace(".", "")] = v.clone()
     betas = scaled_linear_betas()
     state["betas"] = betas.float()
     state["alphas_cumprod"] = torch.cumprod(1 - betas, 0).float()
