@@ -1,6 +1,8 @@
 # ccache turns CI's and developers' rebuilds of the heavy LibTorch translation units into cache hits.
+# CCACHE_BASEDIR makes paths inside the checkout relative, so two clones in different folders (a
+# developer's tree and CI's fresh clone) share their cache entries.
 find_program(FACEMIX_CCACHE ccache)
 if(FACEMIX_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
-  set(CMAKE_CXX_COMPILER_LAUNCHER "${FACEMIX_CCACHE}")
+  set(CMAKE_CXX_COMPILER_LAUNCHER "${CMAKE_COMMAND};-E;env;CCACHE_BASEDIR=${CMAKE_SOURCE_DIR};${FACEMIX_CCACHE}")
   message(STATUS "facemix: compiling through ${FACEMIX_CCACHE}")
 endif()
