@@ -3,7 +3,7 @@
 #include <ATen/ATen.h>
 #include <torch/nn/modules/container/modulelist.h>
 
-#include "nn/resnet_block.h"
+#include "nn/level_layers.h"
 
 namespace facemix {
 
@@ -14,24 +14,16 @@ struct DownBlock::Layers {
 };
 
 DownBlock::DownBlock(const DownBlockShape& shape) : layers_(std::make_unique<Layers>()) {
-    torch::nn::ModuleList resnets, attentions;
-    for (std::int64_t j = 0; j < shape.layers; ++j) {
-        layers_->resnets.push_back(std::make_shared<ResnetBlock>(ResnetBlockShape{
-            .in_channels = j == 0 ? shape.in_channels : shape.out_channels,
-            .out_channels = shape.out_channels,
-            .time_channels = shape.time_channels,
-            .norm_groups = shape.norm_groups,
-            .norm_eps = shape.norm_eps}));
-        resnets->push_back(layers_->resnets.back());
-        if (shape.transformer) {
-            SpatialTransformerShape transformer = *shape.transformer;
-            transformer.channels = shape.out_channels;
-            layers_->attentions.push_back(std::make_shared<SpatialTransformer>(transformer));
-            attentions->push_back(layers_->attentions.back());
-        }
-    }
-    register_module("resnets", resnets);
-    if (shape.transformer) register_module("attentions", attentions);
+    std::vector<std::int64_t> in_channels(static_cast<std::size_t>(shape.layers), shape.out_channels);
+    if (!in_channels.empty()) in_channels.front() = shape.in_channels;
+    LevelLayers level = register_level_layers(*this, {.in_channels = in_channels,
+                                                      .out_channels = shape.out_channels,
+                                                      .time_channels = shape.time_channels,
+                                                      .norm_groups = shape.norm_groups,
+                                                      .norm_eps = shape.norm_eps,
+                                                      .transformer = shape.transformer});
+    layers_->resnets = std::move(level.resnets);
+    layers_->attentions = std::move(level.attentions);
     if (shape.downsample) {
         layers_->downsampler = std::make_shared<Downsample>(shape.out_channels, *shape.downsample);
         torch::nn::ModuleList downsamplers;

@@ -3,7 +3,7 @@
 #include <ATen/ATen.h>
 #include <torch/nn/modules/container/modulelist.h>
 
-#include "nn/resnet_block.h"
+#include "nn/level_layers.h"
 #include "nn/upsample.h"
 
 namespace facemix {
@@ -17,26 +17,19 @@ struct UpBlock::Layers {
 
 UpBlock::UpBlock(const UpBlockShape& shape) : layers_(std::make_unique<Layers>()) {
     layers_->uses_skips = !shape.skip_channels.empty();
-    torch::nn::ModuleList resnets, attentions;
+    std::vector<std::int64_t> in_channels;
     for (std::int64_t j = 0; j < shape.layers; ++j) {
         const std::int64_t input = j == 0 ? shape.in_channels : shape.out_channels;
-        const std::int64_t skip = layers_->uses_skips ? shape.skip_channels.at(static_cast<std::size_t>(j)) : 0;
-        layers_->resnets.push_back(std::make_shared<ResnetBlock>(ResnetBlockShape{
-            .in_channels = input + skip,
-            .out_channels = shape.out_channels,
-            .time_channels = shape.time_channels,
-            .norm_groups = shape.norm_groups,
-            .norm_eps = shape.norm_eps}));
-        resnets->push_back(layers_->resnets.back());
-        if (shape.transformer) {
-            SpatialTransformerShape transformer = *shape.transformer;
-            transformer.channels = shape.out_channels;
-            layers_->attentions.push_back(std::make_shared<SpatialTransformer>(transformer));
-            attentions->push_back(layers_->attentions.back());
-        }
+        in_channels.push_back(input + (layers_->uses_skips ? shape.skip_channels.at(static_cast<std::size_t>(j)) : 0));
     }
-    register_module("resnets", resnets);
-    if (shape.transformer) register_module("attentions", attentions);
+    LevelLayers level = register_level_layers(*this, {.in_channels = in_channels,
+                                                      .out_channels = shape.out_channels,
+                                                      .time_channels = shape.time_channels,
+                                                      .norm_groups = shape.norm_groups,
+                                                      .norm_eps = shape.norm_eps,
+                                                      .transformer = shape.transformer});
+    layers_->resnets = std::move(level.resnets);
+    layers_->attentions = std::move(level.attentions);
     if (shape.upsample) {
         layers_->upsampler = std::make_shared<Upsample>(shape.out_channels);
         torch::nn::ModuleList upsamplers;
