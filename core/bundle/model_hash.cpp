@@ -1,0 +1,33 @@
+#include "bundle/model_hash.h"
+
+#include <nlohmann/json.hpp>
+
+#include "io/content_hash.h"
+
+namespace facemix {
+
+namespace {
+
+void hash_weights(ContentHasher& hasher, const std::string& prefix, const TensorMap& weights) {
+    for (const auto& [name, tensor] : weights) {  // std::map: sorted names
+        const at::Tensor contiguous = tensor.contiguous();
+        hasher.update(prefix + name + "|" + std::string(c10::toString(contiguous.scalar_type())) + "|");
+        for (const auto size : contiguous.sizes()) hasher.update(std::to_string(size) + ",");
+        hasher.update(contiguous.data_ptr(), contiguous.nbytes());
+    }
+}
+
+}  // namespace
+
+std::string model_hash(const ModelBundle& bundle) {
+    ModelManifest manifest = bundle.manifest;
+    manifest.provenance = {};
+    ContentHasher hasher;
+    hasher.update(manifest_to_json(manifest).dump());
+    hash_weights(hasher, "unet.", bundle.unet);
+    hash_weights(hasher, "vae.", bundle.vae);
+    hash_weights(hasher, "encoder.", bundle.encoder);
+    return hasher.hex_digest();
+}
+
+}  // namespace facemix

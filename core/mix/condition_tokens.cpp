@@ -1,0 +1,65 @@
+#include "mix/condition_tokens.h"
+
+#include <cmath>
+
+#include <ATen/ops/zeros.h>
+
+#include "common/error.h"
+
+namespace facemix {
+
+namespace {
+
+TokenSpec image_slot(const std::string& name, int slot) {
+    if (slot == 1) return {name, TokenRole::Face, ImagePart::Whole};
+    if (slot == 2) return {name, TokenRole::Background, ImagePart::Whole};
+    return {name, TokenRole::Unused, ImagePart::Whole};
+}
+
+TokenSpec token_spec(const std::string& name) {
+    if (name == "face") return {name, TokenRole::Face, ImagePart::FaceCrop};
+    if (name == "background") return {name, TokenRole::Background, ImagePart::MaskedBackground};
+    if (name == "image") return image_slot(name, 1);
+    if (name.starts_with("image_") && name.size() <= 8 && name.find_first_not_of("0123456789", 6) == std::string::npos &&
+        name.size() > 6)
+        return image_slot(name, std::stoi(name.substr(6)));
+    throw InputError("The model's condition token \"" + name +
+                     "\" is not one facemix knows (face, background, image, image_N).");
+}
+
+std::int64_t scaled(std::int64_t coordinate, std::int64_t size) {
+    return std::lround(static_cast<double>(coordinate) * static_cast<double>(size) / 512.0);
+}
+
+}  // namespace
+
+std::vector<TokenSpec> token_layout(const Conditioning& conditioning) {
+    std::vector<TokenSpec> layout;
+    for (const auto& name : conditioning.tokens) layout.push_back(token_spec(name));
+    return layout;
+}
+
+at::Tensor image_part(const at::Tensor& aligned, ImagePart part, const Conditioning& conditioning) {
+    const std::int64_t size = aligned.size(-1);
+    const std::int64_t top = scaled(conditioning.face_top, size), bottom = scaled(conditioning.face_bottom, size);
+    const std::int64_t left = scaled(conditioning.face_left, size), right = scaled(conditioning.face_right, size);
+    switch (part) {
+        case ImagePart::FaceCrop: return aligned.slice(-2, top, bottom).slice(-1, left, right);
+        case ImagePart::MaskedBackground: {
+            at::Tensor masked = aligned.clone();
+            masked.slice(-2, top, bottom).slice(-1, left, right).fill_(conditioning.mask_value);
+            return masked;
+        }
+        case ImagePart::Whole: break;
+    }
+    return aligned;
+}
+
+at::Tensor unconditional_tokens(const Conditioning& conditioning, std::int64_t width) {
+    if (conditioning.unconditional != "zeros")
+        throw InputError("The model's unconditional rule \"" + conditioning.unconditional +
+                         "\" is not supported (facemix knows \"zeros\").");
+    return at::zeros({static_cast<std::int64_t>(conditioning.tokens.size()), width});
+}
+
+}  // namespace facemix

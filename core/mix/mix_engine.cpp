@@ -1,0 +1,214 @@
+#include "mix/mix_engine.h"
+
+#include <ATen/core/grad_mode.h>
+#include <ATen/ops/from_blob.h>
+#include <ATen/ops/stack.h>
+#include <ATen/ops/zeros.h>
+#include <opencv2/imgproc.hpp>
+#include <torch/headeronly/version.h>
+#include <torch/nn/module.h>
+
+#include "bundle/model_hash.h"
+#include "common/error.h"
+#include "nn/autoencoder_kl.h"
+#include "nn/clip_vision.h"
+#include "nn/unet.h"
+#include "tensor/image_tensor.h"
+
+namespace facemix {
+
+namespace {
+
+// c10 errors carry a C++ backtrace after their first line; a user needs the first line.
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+const MixSource& source_at(const std::vector<MixSource>& sources, std::size_t index, const char* group) {
+    if (index >= sources.size())
+        throw InputError(std::string("A cell asks for ") + group + " " + std::to_string(index + 1) + " of " +
+                         std::to_string(sources.size()) + ".");
+    return sources[index];
+}
+
+at::Tensor start_image(const cv::Mat& aligned, std::int64_t resolution) {
+    if (aligned.empty() || aligned.type() != CV_8UC3 || aligned.rows != aligned.cols)
+        throw InputError("SDEdit's start photo must be an aligned, square 8-bit colour image.");
+    cv::Mat resized;
+    const int size = static_cast<int>(resolution);
+    cv::resize(aligned, resized, {size, size}, 0, 0, aligned.rows > size ? cv::INTER_AREA : cv::INTER_CUBIC);
+    return image_to_tensor(resized);
+}
+
+}  // namespace
+
+MixEngine::MixEngine(const ModelBundle& bundle, std::string model_name, ComputeTarget target)
+    : manifest_(bundle.manifest), model_name_(std::move(model_name)), model_hash_(facemix::model_hash(bundle)), target_(target) {
+    if (!manifest_.unet) throw InputError(model_name_ + " has no UNet, so it cannot generate images.");
+    if (!manifest_.encoder) throw InputError(model_name_ + " has no image encoder, so it cannot embed faces.");
+    if (manifest_.encoder->projection_dim != manifest_.unet->context_dim)
+        throw InputError(model_name_ + "'s encoder makes " + std::to_string(manifest_.encoder->projection_dim) +
+                         "-wide embeddings but its UNet attends to " + std::to_string(manifest_.unet->context_dim) + "-wide tokens.");
+    token_layout(manifest_.conditioning);
+    unconditional_tokens(manifest_.conditioning, manifest_.unet->context_dim);
+    networks_ = build_networks(bundle, model_name_, target_.dtype);
+    networks_.unet->to(target_.device);
+    if (networks_.vae) networks_.vae->to(target_.device);
+    networks_.encoder->to(target_.device);
+    embedder_ = std::make_unique<SourceEmbedder>(networks_.encoder, manifest_.conditioning, target_);
+}
+
+at::Tensor MixEngine::condition_for(const MixJob& job, const CellRequest& cell) {
+    const std::vector<TokenSpec> layout = token_layout(manifest_.conditioning);
+    if (!job.token_weights.empty() && job.token_weights.size() != layout.size())
+        throw InputError("The model has " + std::to_string(layout.size()) + " condition tokens but " +
+                         std::to_string(job.token_weights.size()) + " token weights were given.");
+    std::vector<at::Tensor> tokens;
+    for (std::size_t k = 0; k < layout.size(); ++k) {
+        const TokenSpec& token = layout[k];
+        at::Tensor embedding;
+        if (token.role == TokenRole::Unused) {
+            embedding = at::zeros({manifest_.unet->context_dim});
+        } else {
+            const bool face = token.role == TokenRole::Face;
+            const auto& sources = face ? job.faces : job.backgrounds;
+            const Blend& blend = face ? cell.face : cell.background;
+            const char* group = face ? "face" : "background";
+            embedding = embedder_->embed(source_at(sources, blend.from, group).aligned, token.part);
+            if (!blend.single())
+                embedding = interpolate(embedding, embedder_->embed(source_at(sources, blend.to, group).aligned, token.part),
+                                        blend.t, blend.method);
+        }
+        tokens.push_back(embedding * (job.token_weights.empty() ? 1.0 : job.token_weights[k]));
+    }
+    return at::stack(tokens);
+}
+
+Recipe MixEngine::recipe_for(const MixJob& job, const CellRequest& cell, const at::Tensor& condition) const {
+    const auto blend_record = [](const std::vector<MixSource>& sources, const Blend& blend) {
+        BlendRecord record;
+        if (sources.empty()) return record;
+        record.sources.push_back(sources.at(blend.from).record());
+        if (!blend.single()) {
+            record.sources.push_back(sources.at(blend.to).record());
+            record.t = blend.t;
+        }
+        record.method = interpolation_name(blend.method);
+        return record;
+    };
+    Recipe recipe;
+    recipe.facemix_version = FACEMIX_VERSION;
+    recipe.torch_version = TORCH_VERSION;
+    recipe.model_name = model_name_;
+    recipe.model_hash = model_hash_;
+    recipe.face = blend_record(job.faces, cell.face);
+    recipe.background = blend_record(job.backgrounds, cell.background);
+    recipe.token_weights = job.token_weights.empty() ? std::vector<double>(manifest_.conditioning.tokens.size(), 1.0) : job.token_weights;
+    recipe.seed = cell.seed;
+    recipe.settings = job.settings;
+    if (job.init) recipe.init = job.init->record();
+    recipe.token_names = manifest_.conditioning.tokens;
+    const at::Tensor values = condition.to(at::kFloat).contiguous();
+    recipe.condition.assign(values.data_ptr<float>(), values.data_ptr<float>() + values.numel());
+    recipe.device = target_.device.str();
+    recipe.precision = precision_name(target_.dtype);
+    return recipe;
+}
+
+std::vector<at::Tensor> MixEngine::sample(const std::vector<CellInput>& inputs, const SamplingSettings& settings,
+                                          const StepCallback& on_step, std::stop_token stop, SamplingStats* stats) {
+    return sample_cells(networks_, manifest_, target_, inputs, settings, on_step, std::move(stop), stats);
+}
+
+void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_token stop, SamplingStats* stats) {
+    at::NoGradGuard no_grad;
+    const std::int64_t resolution = output_resolution(manifest_, job.settings);
+    check_sampling_settings(job.settings);
+    const at::Tensor init = job.init ? start_image(job.init->aligned, resolution) : at::Tensor();
+    const std::size_t batch_cells = std::max<std::size_t>(1, job.batch_cells);
+    JobProgress progress{0, job.cells.size(), 0, 0, 0};
+    const auto report = [&](CellResult result) {
+        ++progress.cells_done;
+        if (callbacks.on_cell) callbacks.on_cell(result);
+        if (callbacks.on_progress) callbacks.on_progress(progress);
+    };
+    const auto fail = [&](const CellRequest& cell, const std::string& error) {
+        CellResult result;
+        result.request = cell;
+        result.error = error;
+        report(std::move(result));
+    };
+
+    for (std::size_t begin = 0; begin < job.cells.size(); begin += batch_cells) {
+        std::vector<CellRequest> batch;
+        std::vector<CellInput> inputs;
+        for (std::size_t k = begin; k < std::min(begin + batch_cells, job.cells.size()); ++k) {
+            if (stop.stop_requested()) throw Cancelled();
+            try {
+                inputs.push_back({condition_for(job, job.cells[k]), job.cells[k].seed, init});
+                batch.push_back(job.cells[k]);
+            } catch (const Cancelled&) {
+                throw;
+            } catch (const std::exception& error) {
+                fail(job.cells[k], first_line(error.what()));
+            }
+        }
+        const auto finish = [&](const std::vector<std::size_t>& members) {
+            std::vector<CellInput> group;
+            for (const auto k : members) group.push_back(inputs[k]);
+            progress.batch_cells = group.size();
+            const auto on_step = [&](std::size_t done, std::size_t total) {
+                progress.step = done;
+                progress.steps = total;
+                if (callbacks.on_progress) callbacks.on_progress(progress);
+            };
+            const std::vector<at::Tensor> images = sample(group, job.settings, on_step, stop, stats);
+            progress.step = 0;
+            for (std::size_t i = 0; i < members.size(); ++i) {
+                const auto k = members[i];
+                report({batch[k], tensor_to_image(images[i]), recipe_for(job, batch[k], inputs[k].condition), {}});
+            }
+        };
+        std::vector<std::size_t> all(batch.size());
+        for (std::size_t k = 0; k < all.size(); ++k) all[k] = k;
+        if (all.empty()) continue;
+        try {
+            finish(all);
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const std::exception& error) {
+            if (all.size() == 1) {
+                fail(batch.front(), first_line(error.what()));
+                continue;
+            }
+            // Retry one by one: one bad cell (or a batch too large for memory) must not take the others down.
+            for (const auto k : all) {
+                try {
+                    finish({k});
+                } catch (const Cancelled&) {
+                    throw;
+                } catch (const std::exception& single_error) {
+                    fail(batch[k], first_line(single_error.what()));
+                }
+            }
+        }
+    }
+}
+
+cv::Mat MixEngine::replay(const Recipe& recipe, const cv::Mat& init, std::stop_token stop) {
+    if (recipe.model_hash != model_hash_)
+        throw InputError("The image was made with model " + recipe.model_name + " (hash " + recipe.model_hash.substr(0, 10) +
+                         "), not with " + model_name_ + " (hash " + model_hash_.substr(0, 10) + ").");
+    const auto tokens = static_cast<std::int64_t>(manifest_.conditioning.tokens.size());
+    if (recipe.token_names != manifest_.conditioning.tokens ||
+        static_cast<std::int64_t>(recipe.condition.size()) != tokens * manifest_.unet->context_dim)
+        throw InputError("The recipe's condition tokens do not fit " + model_name_ + ".");
+    at::NoGradGuard no_grad;
+    std::vector<float> values = recipe.condition;
+    CellInput input{at::from_blob(values.data(), {tokens, manifest_.unet->context_dim}, at::kFloat).clone(), recipe.seed, {}};
+    if (recipe.init) {
+        if (init.empty()) throw InputError("The image is an SDEdit of " + recipe.init->file + ", which is needed to replay it.");
+        input.init_image = start_image(init, output_resolution(manifest_, recipe.settings));
+    }
+    return tensor_to_image(sample({input}, recipe.settings, {}, std::move(stop), nullptr).front());
+}
+
+}  // namespace facemix

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+#include "mix/interpolation.h"
+#include "mix/recipe.h"
+#include "mix/sampling_settings.h"
+
+namespace facemix {
+
+// One face of one photo, aligned: the input a job embeds.
+struct MixSource {
+    std::string file;        // the photo's name, for people and recipes
+    std::string image_hash;  // of the photo's bytes (io/content_hash.h)
+    int face_index = 0;      // 0 = the largest face in the photo
+    cv::Mat aligned;         // 8-bit BGR, square
+
+    SourceRecord record() const;  // adds the hash of the aligned pixels
+};
+
+// A token group's embedding: source `from`, or the point at t on the way to source `to`.
+struct Blend {
+    std::size_t from = 0;
+    std::size_t to = 0;
+    double t = 0.0;
+    Interpolation method = Interpolation::Slerp;
+
+    bool single() const { return from == to || t == 0.0; }
+};
+
+// One image to generate and where it goes.
+struct CellRequest {
+    std::size_t row = 0;
+    std::size_t column = 0;
+    Blend face;        // indices into MixJob::faces
+    Blend background;  // indices into MixJob::backgrounds
+    std::uint64_t seed = 0;
+};
+
+// A batch of cells over shared sources and settings: a grid, an interpolation, an SDEdit.
+struct MixJob {
+    std::vector<MixSource> faces;
+    std::vector<MixSource> backgrounds;
+    std::vector<CellRequest> cells;
+    SamplingSettings settings;
+    std::vector<double> token_weights;  // one per token; empty = all 1
+    std::optional<MixSource> init;      // SDEdit: every cell starts from this photo, noised to settings.strength
+    std::size_t batch_cells = 4;        // cells sampled together through one UNet call per step
+};
+
+// Every face × background pair, faces down, backgrounds across. PerCell seeds count up from `seed` in
+// reading order (so adding a background column changes later cells' seeds; Fixed keeps one seed for
+// all cells, which isolates the effect of the sources, as in the blog's figures).
+enum class SeedPolicy { Fixed, PerCell };
+SeedPolicy seed_policy_from_name(const std::string& name);  // "fixed" | "per-cell"; InputError
+std::vector<CellRequest> grid_cells(std::size_t faces, std::size_t backgrounds, std::uint64_t seed, SeedPolicy policy);
+
+// `frames` cells along a path through the keyframe faces (or backgrounds) 0 … keyframes-1, all with one
+// seed so only the embedding moves; the other group stays at its source 0. Cells go in row 0, column i.
+enum class InterpolationAxis { Face, Background };
+std::vector<CellRequest> interpolation_cells(InterpolationAxis axis, std::size_t keyframes, std::size_t frames,
+                                             std::uint64_t seed, Interpolation method);
+
+}  // namespace facemix

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <ATen/core/Tensor.h>
+#include <opencv2/core/mat.hpp>
+
+#include "bundle/model_manifest.h"
+#include "mix/compute_target.h"
+#include "mix/condition_tokens.h"
+
+namespace facemix {
+
+class ClipVisionModel;
+
+// Embeds the parts of aligned images with the bundle's encoder and remembers every result by the hash
+// of the aligned pixels and the part, so a face used in every row of a grid, or again in the next run
+// of the studio, is embedded once. Keying by pixels rather than by file name keeps the cache right when
+// a file changes on disk or the same photo is aligned at another size. Thread-safe.
+class SourceEmbedder {
+public:
+    SourceEmbedder(std::shared_ptr<ClipVisionModel> encoder, Conditioning conditioning, ComputeTarget target);
+
+    // The embedding [D] (float32, CPU) of `part` of `aligned`, an 8-bit BGR square image. Throws
+    // InputError when the image is not square 8-bit colour.
+    at::Tensor embed(const cv::Mat& aligned, ImagePart part);
+
+    std::int64_t width() const;
+    std::size_t computed() const;  // encoder runs so far (cache misses)
+    std::size_t cached() const;
+
+private:
+    std::shared_ptr<ClipVisionModel> encoder_;
+    Conditioning conditioning_;
+    ComputeTarget target_;
+    mutable std::mutex mutex_;
+    std::map<std::string, at::Tensor> cache_;
+    std::size_t computed_ = 0;
+};
+
+}  // namespace facemix
