@@ -1,4 +1,5 @@
 #include "cli/bench.h"
+#include "cli/bench_support.h"
 
 #include "nn/autoencoder_kl.h"
 #include "nn/clip_vision.h"
@@ -11,7 +12,6 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
-#include <sys/resource.h>
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -27,25 +27,6 @@ struct BenchUNetArguments {
     bool reference = true;
     bool full_model = true;
 };
-
-double peak_resident_gib() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_maxrss) / (1024.0 * 1024.0);  // ru_maxrss is in KiB
-}
-
-template <typename Work>
-double median_ms(int runs, Work&& work) {
-    work();  // warm-up: first calls pay for allocation and kernel selection
-    std::vector<double> times;
-    for (int r = 0; r < runs; ++r) {
-        const auto start = std::chrono::steady_clock::now();
-        work();
-        times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-    }
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
-}
 
 // The same forward in diffusers' UNet2DConditionModel on the same torch, when Python has it; the
 // ratio is only meaningful when both run in this process's conditions, so it runs right here.

@@ -10,6 +10,10 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     int exit_code = facemix::cli::kExitOk;
     facemix::cli::add_align_command(app, exit_code);
+    facemix::cli::add_mix_command(app, exit_code);
+    facemix::cli::add_interpolate_command(app, exit_code);
+    facemix::cli::add_edit_command(app, exit_code);
+    facemix::cli::add_replay_command(app, exit_code);
     facemix::cli::add_model_commands(app, exit_code);
     facemix::cli::add_bench_command(app, exit_code);
     try {

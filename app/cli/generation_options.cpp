@@ -1,0 +1,103 @@
+#include "cli/generation_options.h"
+
+#include <iostream>
+
+#include "align/face_aligner.h"
+#include "bundle/model_importer.h"
+#include "common/error.h"
+#include "diffusion/sampler.h"
+#include "io/content_hash.h"
+#include "io/image_file.h"
+
+namespace facemix::cli {
+
+namespace {
+
+struct SourceSpec {
+    std::filesystem::path path;
+    int face_index = 0;
+};
+
+SourceSpec parse_spec(const std::string& spec) {
+    const auto hash = spec.rfind('#');
+    if (hash == std::string::npos || hash + 1 == spec.size() ||
+        spec.find_first_not_of("0123456789", hash + 1) != std::string::npos)
+        return {spec, 0};
+    const int number = std::stoi(spec.substr(hash + 1, 6));
+    if (number < 1) throw InputError(spec + ": faces are numbered from 1 (largest first).");
+    return {spec.substr(0, hash), number - 1};
+}
+
+}  // namespace
+
+void add_generation_options(CLI::App& command, GenerationArguments& args) {
+    command.add_option("-m,--model", args.model, "Model: a facemix bundle, an LDM .ckpt/.safetensors or a diffusers folder")
+        ->required();
+    std::string samplers;
+    for (const auto& name : sampler_names()) samplers += (samplers.empty() ? "" : ", ") + name;
+    command.add_option("--sampler", args.sampler, "Sampler: " + samplers)->capture_default_str();
+    command.add_option("--steps", args.steps, "Denoising steps")->capture_default_str();
+    command.add_option("--cfg-scale", args.cfg_scale, "Classifier-free guidance scale over all tokens")->capture_default_str();
+    command.add_option("--face-scale", args.face_scale, "Guide the face token separately with this scale");
+    command.add_option("--background-scale", args.background_scale, "Guide the background token separately with this scale");
+    command.add_option("--eta", args.eta, "DDIM eta (0 = deterministic)")->capture_default_str();
+    command.add_option("--seed", args.seed, "Seed of the first cell")->capture_default_str();
+    command.add_option("--resolution", args.resolution, "Output size in pixels (default: the model's native size)");
+    command.add_option("--token-weights", args.token_weights, "One weight per condition token (e.g. 1 0.8)");
+    command.add_option("--device", args.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+    command.add_option("--precision", args.precision, "auto, fp32, fp16 (CUDA) or bf16")->capture_default_str();
+    command.add_option("--batch", args.batch, "Cells sampled together per UNet call")->capture_default_str()->check(CLI::Range(1, 64));
+    command.add_flag("--aligned", args.aligned, "The input images are already aligned faces (skip detection)");
+}
+
+SamplingSettings sampling_settings(const GenerationArguments& args) {
+    SamplingSettings settings;
+    settings.sampler = args.sampler;
+    settings.steps = args.steps;
+    settings.eta = args.eta;
+    settings.cfg_scale = args.cfg_scale;
+    settings.face_scale = args.face_scale;
+    settings.background_scale = args.background_scale;
+    settings.resolution = args.resolution;
+    return settings;
+}
+
+std::unique_ptr<MixEngine> open_engine(const GenerationArguments& args) {
+    const ComputeTarget target = resolve_compute_target(args.device, args.precision);
+    const std::filesystem::path path(args.model);
+    auto engine = std::make_unique<MixEngine>(import_model(path), path.filename().string(), target);
+    std::cerr << "model " << path.filename().string() << " (hash " << engine->model_hash().substr(0, 10) << ") on "
+              << target.description() << "\n";
+    return engine;
+}
+
+std::vector<MixSource> load_sources(const std::vector<std::string>& specs, bool aligned, std::size_t& failures) {
+    std::unique_ptr<FaceAligner> aligner;
+    std::vector<MixSource> sources;
+    for (const auto& text : specs) {
+        try {
+            const SourceSpec spec = parse_spec(text);
+            const cv::Mat photo = load_image(spec.path);
+            MixSource source{spec.path.filename().string(), file_content_hash(spec.path), spec.face_index, {}};
+            if (aligned) {
+                if (photo.rows != photo.cols) throw InputError(spec.path.string() + " is not square, so it is not an aligned face.");
+                source.aligned = photo;
+            } else {
+                if (!aligner) aligner = std::make_unique<FaceAligner>();
+                const auto faces = aligner->align(photo);
+                if (faces.empty()) throw InputError("No face found in " + spec.path.string() + ".");
+                if (static_cast<std::size_t>(spec.face_index) >= faces.size())
+                    throw InputError(spec.path.string() + " has " + std::to_string(faces.size()) + " face(s), not " +
+                                     std::to_string(spec.face_index + 1) + ".");
+                source.aligned = faces[static_cast<std::size_t>(spec.face_index)].aligned;
+            }
+            sources.push_back(std::move(source));
+        } catch (const InputError& error) {
+            std::cerr << "facemix: " << error.what() << "\n";
+            ++failures;
+        }
+    }
+    return sources;
+}
+
+}  // namespace facemix::cli
