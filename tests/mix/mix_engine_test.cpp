@@ -1,0 +1,237 @@
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+
+#include "common/error.h"
+#include "mix/cell_export.h"
+#include "mix/mix_engine.h"
+#include "support/test_data.h"
+#include "support/tiny_model.h"
+
+namespace facemix {
+namespace {
+
+MixJob grid_job(std::size_t faces, std::size_t backgrounds) {
+    MixJob job;
+    for (std::size_t i = 0; i < faces; ++i) job.faces.push_back(test::synthetic_source("face" + std::to_string(i), 100 + static_cast<int>(i)));
+    for (std::size_t i = 0; i < backgrounds; ++i)
+        job.backgrounds.push_back(test::synthetic_source("bg" + std::to_string(i), 200 + static_cast<int>(i)));
+    job.settings.steps = 4;
+    job.cells = grid_cells(faces, backgrounds, 42, SeedPolicy::PerCell);
+    return job;
+}
+
+std::vector<CellResult> run_all(MixEngine& engine, const MixJob& job, SamplingStats* stats = nullptr) {
+    std::vector<CellResult> results;
+    engine.run(job, {[&](const CellResult& result) { results.push_back(result); }, {}}, std::stop_token(), stats);
+    return results;
+}
+
+double max_difference(const cv::Mat& a, const cv::Mat& b) {
+    cv::Mat difference;
+    cv::absdiff(a, b, difference);
+    double largest = 0;
+    cv::minMaxLoc(difference.reshape(1), nullptr, &largest);
+    return largest;
+}
+
+MixEngine& tiny_engine() {
+    static MixEngine engine(test::tiny_bundle(), "tiny", resolve_compute_target("cpu", "fp32"));
+    return engine;
+}
+
+TEST(MixEngine, GridHasOneCellPerPairWithItsSeedAndPosition) {
+    MixJob job = grid_job(2, 3);
+    const auto results = run_all(tiny_engine(), job);
+    ASSERT_EQ(results.size(), 6u);
+    for (std::size_t k = 0; k < results.size(); ++k) {
+        const CellResult& cell = results[k];
+        ASSERT_TRUE(cell.ok()) << cell.error;
+        EXPECT_EQ(cell.request.row, k / 3);
+        EXPECT_EQ(cell.request.column, k % 3);
+        EXPECT_EQ(cell.request.seed, 42 + k);
+        EXPECT_EQ(cell.image.size(), cv::Size(64, 64));
+        EXPECT_EQ(cell.image.type(), CV_8UC3);
+        EXPECT_EQ(cell.recipe.face.sources.at(0).file, "face" + std::to_string(k / 3));
+        EXPECT_EQ(cell.recipe.background.sources.at(0).file, "bg" + std::to_string(k % 3));
+    }
+    // Different sources or seeds give different pictures.
+    EXPECT_GT(max_difference(results[0].image, results[1].image), 0.0);
+    const auto fixed = grid_cells(2, 2, 9, SeedPolicy::Fixed);
+    for (const auto& cell : fixed) EXPECT_EQ(cell.seed, 9u);
+}
+
+TEST(MixEngine, SameSeedSameMachineIsBitIdenticalAndBatchingDoesNotChangeACell) {
+    MixJob job = grid_job(2, 2);
+    job.batch_cells = 4;
+    const auto first = run_all(tiny_engine(), job);
+    const auto again = run_all(tiny_engine(), job);
+    job.batch_cells = 1;
+    const auto alone = run_all(tiny_engine(), job);
+    ASSERT_EQ(first.size(), 4u);
+    for (std::size_t k = 0; k < first.size(); ++k) {
+        EXPECT_EQ(max_difference(first[k].image, again[k].image), 0.0) << "cell " << k;
+        EXPECT_EQ(max_difference(first[k].image, alone[k].image), 0.0) << "cell " << k;
+    }
+}
+
+TEST(MixEngine, EveryCellIsEmbeddedOncePerSourcePart) {
+    MixEngine engine(test::tiny_bundle(), "tiny", resolve_compute_target("cpu", "fp32"));
+    MixJob job = grid_job(2, 3);
+    job.settings.steps = 1;
+    run_all(engine, job);
+    EXPECT_EQ(engine.embedder().computed(), 5u);  // 2 face crops + 3 masked backgrounds
+    run_all(engine, job);
+    EXPECT_EQ(engine.embedder().computed(), 5u);
+}
+
+TEST(MixEngine, AFailedCellDoesNotStopTheGrid) {
+    MixJob job = grid_job(2, 2);
+    job.faces[1].aligned = cv::Mat(10, 20, CV_8UC3);  // not square: cannot be embedded
+    const auto results = run_all(tiny_engine(), job);
+    ASSERT_EQ(results.size(), 4u);
+    std::size_t failed = 0;
+    for (const auto& result : results) {
+        if (result.request.row == 1) {
+            EXPECT_FALSE(result.ok());
+            EXPECT_NE(result.error.find("square"), std::string::npos) << result.error;
+            EXPECT_TRUE(result.image.empty());
+            ++failed;
+        } else {
+            EXPECT_TRUE(result.ok()) << result.error;
+        }
+    }
+    EXPECT_EQ(failed, 2u);
+}
+
+TEST(MixEngine, CancelTakesEffectBeforeTheNextUNetCall) {
+    MixJob job = grid_job(1, 2);
+    job.settings.steps = 20;
+    std::stop_source stop;
+    SamplingStats stats;
+    std::size_t cells = 0;
+    MixCallbacks callbacks{[&](const CellResult&) { ++cells; },
+                           [&](const JobProgress& progress) {
+                               if (progress.step == 3) stop.request_stop();
+                           }};
+    EXPECT_THROW(tiny_engine().run(job, callbacks, stop.get_token(), &stats), Cancelled);
+    EXPECT_EQ(stats.unet_calls, 3);
+    EXPECT_EQ(cells, 0u);
+}
+
+TEST(MixEngine, CancelFromAnotherThreadStopsWithinOneUNetCall) {
+    MixEngine engine(test::tiny_bundle(), "tiny", resolve_compute_target("cpu", "fp32"));
+    MixJob job = grid_job(1, 1);
+    job.settings.steps = 500;
+    std::stop_source stop;
+    SamplingStats stats;
+    std::atomic<bool> started{false};
+    std::chrono::steady_clock::time_point requested;
+    std::thread canceller([&] {
+        while (!started) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        requested = std::chrono::steady_clock::now();
+        stop.request_stop();
+    });
+    std::string error;
+    MixCallbacks callbacks{[&](const CellResult& cell) { error = cell.error; },
+                           [&](const JobProgress& progress) { started = started || progress.step >= 2; }};
+    EXPECT_THROW(engine.run(job, callbacks, stop.get_token(), &stats), Cancelled);
+    started = true;  // lets the canceller finish even when the job ended some other way
+    const double latency = std::chrono::duration<double>(std::chrono::steady_clock::now() - requested).count();
+    canceller.join();
+    const double per_call = stats.unet_seconds / static_cast<double>(stats.unet_calls);
+    EXPECT_LT(stats.unet_calls, 500) << error;
+    // The time to notice is at most the UNet call in flight plus one sampler step; allow scheduling noise.
+    EXPECT_LT(latency, 2.0 * per_call + 0.05) << "latency " << latency << " s, one UNet call " << per_call << " s";
+}
+
+TEST(MixEngine, RecipeRoundTripsThroughThePngAndReplaysTheSamePixels) {
+    MixJob job = grid_job(1, 2);
+    job.settings.face_scale = 4.0;
+    job.settings.background_scale = 2.0;
+    job.token_weights = {1.0, 0.75};
+    job.batch_cells = 2;
+    const auto results = run_all(tiny_engine(), job);
+    ASSERT_EQ(results.size(), 2u);
+    test::TempDir dir;
+    const auto path = dir.path() / "cell.png";
+    write_recipe_png(path, results[1].image, results[1].recipe);
+    const Recipe recipe = read_recipe_png(path);
+    EXPECT_EQ(recipe, results[1].recipe);
+    EXPECT_EQ(recipe.settings.face_scale, 4.0);
+    EXPECT_EQ(recipe.token_weights, (std::vector<double>{1.0, 0.75}));
+    EXPECT_EQ(recipe.model_hash, tiny_engine().model_hash());
+    EXPECT_EQ(recipe.condition.size(), 2u * 32u);
+    const cv::Mat replayed = tiny_engine().replay(recipe, {}, std::stop_token());
+    EXPECT_EQ(max_difference(replayed, results[1].image), 0.0);
+}
+
+TEST(MixEngine, ReplayRefusesAnotherModel) {
+    MixJob job = grid_job(1, 1);
+    const auto results = run_all(tiny_engine(), job);
+    Recipe recipe = results.at(0).recipe;
+    recipe.model_hash = "0123456789abcdef";
+    EXPECT_THROW(tiny_engine().replay(recipe, {}, std::stop_token()), InputError);
+}
+
+TEST(MixEngine, SeparateGuidanceDiffersFromPlainGuidanceAndEqualScalesOnTheirOwnDoNot) {
+    MixJob job = grid_job(1, 1);
+    job.settings.cfg_scale = 3.0;
+    const cv::Mat plain = run_all(tiny_engine(), job).at(0).image;
+    job.settings.face_scale = 6.0;
+    job.settings.background_scale = 1.0;
+    const cv::Mat separate = run_all(tiny_engine(), job).at(0).image;
+    EXPECT_GT(max_difference(plain, separate), 0.0);
+}
+
+TEST(MixEngine, SdeditAtStrengthZeroReturnsItsInputAndAtOneIgnoresIt) {
+    MixJob job = grid_job(1, 1);
+    job.init = test::synthetic_source("photo", 300);
+    job.settings.strength = 0.0;
+    const auto same = run_all(tiny_engine(), job);
+    ASSERT_TRUE(same.at(0).ok()) << same.at(0).error;
+    EXPECT_EQ(max_difference(same.at(0).image, job.init->aligned), 0.0);
+    job.settings.strength = 0.5;
+    const auto edited = run_all(tiny_engine(), job);
+    ASSERT_TRUE(edited.at(0).ok()) << edited.at(0).error;
+    EXPECT_GT(max_difference(edited.at(0).image, job.init->aligned), 0.0);
+    EXPECT_EQ(edited.at(0).recipe.init->file, "photo");
+    const cv::Mat replayed = tiny_engine().replay(edited.at(0).recipe, job.init->aligned, std::stop_token());
+    EXPECT_EQ(max_difference(replayed, edited.at(0).image), 0.0);
+}
+
+TEST(MixEngine, InterpolationFramesShareTheSeedAndEndOnTheKeyframes) {
+    MixJob job = grid_job(2, 1);
+    job.cells = interpolation_cells(InterpolationAxis::Face, 2, 5, 11, Interpolation::Slerp);
+    ASSERT_EQ(job.cells.size(), 5u);
+    for (const auto& cell : job.cells) EXPECT_EQ(cell.seed, 11u);
+    EXPECT_DOUBLE_EQ(job.cells[2].face.t, 0.5);
+    const auto frames = run_all(tiny_engine(), job);
+    ASSERT_EQ(frames.size(), 5u);
+    MixJob ends = grid_job(2, 1);
+    ends.cells = grid_cells(2, 1, 11, SeedPolicy::Fixed);
+    const auto keyframes = run_all(tiny_engine(), ends);
+    EXPECT_EQ(max_difference(frames.front().image, keyframes[0].image), 0.0);
+    EXPECT_EQ(max_difference(frames.back().image, keyframes[1].image), 0.0);
+    EXPECT_GT(max_difference(frames[2].image, frames.front().image), 0.0);
+    EXPECT_EQ(frames[2].recipe.face.sources.size(), 2u);
+    EXPECT_DOUBLE_EQ(frames[2].recipe.face.t, 0.5);
+}
+
+TEST(MixEngine, RefusesImpossibleSettingsWithASentence) {
+    MixJob job = grid_job(1, 1);
+    job.settings.resolution = 66;
+    EXPECT_THROW(run_all(tiny_engine(), job), InputError);
+    job.settings.resolution = 0;
+    job.settings.sampler = "nonsense";
+    EXPECT_THROW(run_all(tiny_engine(), job), InputError);
+    job.settings.sampler = "ddim";
+    job.settings.steps = 0;
+    EXPECT_THROW(run_all(tiny_engine(), job), InputError);
+}
+
+}  // namespace
+}  // namespace facemix
