@@ -70,10 +70,11 @@ std::vector<Case> golden_cases() {
     return cases;
 }
 
-// x at every step of one run: [steps run + 1, B, C, H, W], the start first.
-at::Tensor run_trajectory(Sampler& sampler, const Case& golden, std::size_t start) {
-    const at::Tensor& noise = inputs().at("noise");
-    at::Tensor x = golden.strength ? sampler.add_noise(inputs().at("x0"), noise, start) : sampler.scale_initial_noise(noise);
+// x at every step of one run on `device`: [steps run + 1, B, C, H, W] on the CPU, the start first.
+at::Tensor run_trajectory(Sampler& sampler, const Case& golden, std::size_t start, at::Device device = at::kCPU) {
+    const at::Tensor noise = inputs().at("noise").to(device);
+    at::Tensor x = golden.strength ? sampler.add_noise(inputs().at("x0").to(device), noise, start)
+                                   : sampler.scale_initial_noise(noise);
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(index().at("step_seed").get<std::uint64_t>());
     std::vector<at::Tensor> trajectory{x};
     const auto& timesteps = sampler.timesteps();
@@ -82,7 +83,7 @@ at::Tensor run_trajectory(Sampler& sampler, const Case& golden, std::size_t star
         x = sampler.step(eps, i, x, generator);
         trajectory.push_back(x);
     }
-    return at::stack(trajectory);
+    return at::stack(trajectory).cpu();
 }
 
 class SamplerGolden : public testing::TestWithParam<Case> {};
@@ -118,6 +119,22 @@ TEST_P(SamplerGolden, MatchesDiffusersAtEveryStep) {
     // all) gives the same trajectory, bit for bit.
     sampler->set_timesteps(golden.steps);
     EXPECT_TRUE(at::equal(run_trajectory(*sampler, golden, start), actual));
+}
+
+// The same runs with the samples on a CUDA device: the step noise is still drawn on the CPU, so the
+// trajectories agree with diffusers' CPU-generator runs there too.
+TEST_P(SamplerGolden, MatchesDiffusersOnCuda) {
+    if (!at::hasCUDA()) GTEST_SKIP() << "no CUDA device";
+    const Case& golden = GetParam();
+    auto sampler = make_sampler(golden.sampler, sd_v1_schedule(), golden.options);
+    sampler->set_timesteps(golden.steps);
+    const std::size_t start = golden.strength ? sdedit_start_index(*sampler, *golden.strength) : 0;
+    const at::Tensor expected = test::fixture_tensors("diffusion/" + golden.file).at("trajectory");
+    const at::Tensor actual = run_trajectory(*sampler, golden, start, at::kCUDA);
+    ASSERT_EQ(actual.sizes(), expected.sizes());
+    const double error = test::max_abs_error(actual, expected);
+    EXPECT_LE(error, fp32_tolerance);
+    std::printf("[ diffusers ] %-45s on CUDA: max |C++ - diffusers| = %.3g\n", golden.file.c_str(), error);
 }
 
 std::string case_name(const testing::TestParamInfo<Case>& info) {
