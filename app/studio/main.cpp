@@ -1,4 +1,5 @@
 #include "main_window.h"
+#include "studio_style.h"
 
 #include <QApplication>
 
@@ -7,6 +8,7 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName("facemix-studio");
     QApplication::setOrganizationName("facemix");
     QApplication::setApplicationVersion(FACEMIX_VERSION);
+    facemix::ui::apply_studio_style(app);
     facemix::ui::MainWindow window;
     window.show();
     return QApplication::exec();

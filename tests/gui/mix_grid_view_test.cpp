@@ -1,0 +1,100 @@
+#include "mix_grid_view.h"
+
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace facemix::ui;
+
+namespace {
+
+QImage solid(QColor color, int side = 64) {
+    QImage image(side, side, QImage::Format_RGB32);
+    image.fill(color);
+    return image;
+}
+
+GridAxisItem axis(quint64 key, const QString& name) { return {key, name, solid(Qt::gray, 32)}; }
+
+}  // namespace
+
+class MixGridViewTest : public QObject {
+    Q_OBJECT
+private slots:
+    void cellsFillAsResultsArriveAndEmptyOnesShowAPlaceholder() {
+        MixGridView grid;
+        grid.resize(900, 700);
+        grid.setFaces({axis(1, "ann"), axis(2, "bob")});
+        grid.setBackgrounds({axis(10, "beach"), axis(11, "city"), axis(12, "snow")});
+        grid.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&grid));
+        QCOMPARE(grid.rowCount(), 2);
+        QCOMPARE(grid.columnCount(), 3);
+        QCOMPARE(grid.filledCellCount(), 0);
+
+        const QRect cell = grid.cellRect(1, 2);  // bob × snow
+        const QImage before = grid.canvas()->grab().toImage();
+        grid.setCell(2, 12, solid(QColor(250, 10, 10), 256));
+        QCOMPARE(grid.filledCellCount(), 1);
+        QCOMPARE(grid.cell(2, 12).pixelColor(0, 0), QColor(250, 10, 10));
+        const QImage after = grid.canvas()->grab().toImage();
+        // The filled cell shows the image; its neighbour still shows the placeholder it had.
+        QCOMPARE(after.pixelColor(cell.center()), QColor(250, 10, 10));
+        QVERIFY(before.pixelColor(cell.center()) != QColor(250, 10, 10));
+        const QRect neighbour = grid.cellRect(1, 1);
+        QCOMPARE(after.pixelColor(neighbour.center()), before.pixelColor(neighbour.center()));
+    }
+
+    void cellsFollowTheirFaceAndBackgroundWhenOthersAreRemoved() {
+        MixGridView grid;
+        grid.setFaces({axis(1, "ann"), axis(2, "bob")});
+        grid.setBackgrounds({axis(10, "beach")});
+        grid.setCell(2, 10, solid(Qt::blue));
+        grid.setFaces({axis(2, "bob")});  // ann removed: bob moves to row 0 with his cell
+        QCOMPARE(grid.rowCount(), 1);
+        QCOMPARE(grid.faceKey(0), quint64(2));
+        QCOMPARE(grid.filledCellCount(), 1);
+        QCOMPARE(grid.cell(grid.faceKey(0), grid.backgroundKey(0)).pixelColor(5, 5), QColor(Qt::blue));
+        grid.clearCells();
+        QCOMPARE(grid.filledCellCount(), 0);
+    }
+
+    void clickNamesTheCellAndSelectsIt() {
+        MixGridView grid;
+        grid.resize(900, 700);
+        grid.setFaces({axis(1, "ann"), axis(2, "bob")});
+        grid.setBackgrounds({axis(10, "beach"), axis(11, "city")});
+        grid.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&grid));
+        QSignalSpy clicked(&grid, &MixGridView::cellClicked);
+        QTest::mouseClick(grid.canvas(), Qt::LeftButton, {}, grid.cellRect(1, 0).center());
+        QCOMPARE(clicked.count(), 1);
+        QCOMPARE(clicked[0][0].toULongLong(), quint64(2));
+        QCOMPARE(clicked[0][1].toULongLong(), quint64(10));
+        QCOMPARE(grid.selectedCell(), std::make_pair(1, 0));
+        // Between cells and on the headers nothing is clicked.
+        QTest::mouseClick(grid.canvas(), Qt::LeftButton, {}, grid.cellRect(0, 0).topLeft() - QPoint(3, 3));
+        QTest::mouseClick(grid.canvas(), Qt::LeftButton, {}, QPoint(5, 5));
+        QCOMPARE(clicked.count(), 1);
+    }
+
+    void busyCellsAreMarked() {
+        MixGridView grid;
+        grid.setFaces({axis(1, "ann")});
+        grid.setBackgrounds({axis(10, "beach")});
+        grid.setCellBusy(1, 10, true);
+        QVERIFY(grid.isCellBusy(1, 10));
+        grid.setCell(1, 10, solid(Qt::green));
+        QVERIFY(!grid.isCellBusy(1, 10));  // a result ends the busy state
+    }
+
+    void zoomStaysWithinLimits() {
+        MixGridView grid;
+        grid.setCellSide(10);
+        QCOMPARE(grid.cellSide(), MixGridView::kMinCellSide);
+        grid.setCellSide(5000);
+        QCOMPARE(grid.cellSide(), MixGridView::kMaxCellSide);
+    }
+};
+
+QTEST_MAIN(MixGridViewTest)
+#include "mix_grid_view_test.moc"

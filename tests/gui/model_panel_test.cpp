@@ -1,0 +1,79 @@
+#include "model_panel.h"
+
+#include "gui_test_support.h"
+
+#include <QElapsedTimer>
+#include <QPlainTextEdit>
+#include <QSignalSpy>
+#include <QtTest>
+
+using facemix::test::fixture;
+using facemix::test::testdata;
+using namespace facemix::ui;
+
+class ModelPanelTest : public QObject {
+    Q_OBJECT
+private:
+    facemix::test::TemporarySettings settings_;
+
+private slots:
+    void showsSupportedFormatsUntilAModelIsLoaded() {
+        ModelPanel panel;
+        QVERIFY(!panel.model());
+        const QString details = panel.findChild<QPlainTextEdit*>(QStringLiteral("modelDetails"))->toPlainText();
+        QVERIFY2(details.contains(QStringLiteral("No model loaded")), qPrintable(details));
+        QVERIFY2(details.contains(QStringLiteral("diffusers")), qPrintable(details));
+    }
+
+    void loadsACheckpointOnAWorkerAndDescribesIt() {
+        ModelPanel panel;
+        // The tiny golden model's sizes that its weights do not show (see tools/goldens/).
+        panel.setImportSizes({2, 8, 4, 16});
+        QSignalSpy loaded(&panel, &ModelPanel::modelLoaded);
+        QSignalSpy failed(&panel, &ModelPanel::loadFailed);
+        const QString path = fixture(QStringLiteral("bundle/tiny_face_mixer.ckpt"));
+        QElapsedTimer clock;
+        clock.start();
+        panel.openModel(path);
+        QVERIFY(clock.elapsed() < 100);  // openModel only queues the import
+        QVERIFY(panel.isLoading());
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count() + failed.count(), 1, 60000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed[0][0].toString()));
+        QCOMPARE(loaded[0][0].toString(), path);
+        QVERIFY(!panel.isLoading());
+        QVERIFY(panel.model());
+        QCOMPARE(panel.modelPath(), path);
+        // The panel shows core's own description of the model.
+        QVERIFY2(panel.summary().contains(QStringLiteral("format:")), qPrintable(panel.summary()));
+        QVERIFY2(panel.summary().contains(QStringLiteral("tiny_face_mixer.ckpt")), qPrintable(panel.summary()));
+        QVERIFY2(panel.summary().contains(QStringLiteral("heads 2")), qPrintable(panel.summary()));
+        QCOMPARE(panel.findChild<QPlainTextEdit*>(QStringLiteral("modelDetails"))->toPlainText(), panel.summary());
+        QCOMPARE(panel.recentModels(), QStringList{path});
+
+        ModelPanel later;  // another session remembers it
+        QCOMPARE(later.recentModels(), QStringList{path});
+    }
+
+    void wrongSizesAreRefusedWithCoresMessage() {
+        ModelPanel panel;  // SD v1 defaults: 32 norm groups do not divide the tiny UNet's 16 channels
+        QSignalSpy failed(&panel, &ModelPanel::loadFailed);
+        panel.openModel(fixture(QStringLiteral("bundle/tiny_face_mixer.ckpt")));
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 60000);
+        QVERIFY2(failed[0][0].toString().contains(QStringLiteral("norm groups")), qPrintable(failed[0][0].toString()));
+        QVERIFY(!panel.model());
+    }
+
+    void aFileThatIsNoModelIsRefusedByName() {
+        ModelPanel panel;
+        QSignalSpy failed(&panel, &ModelPanel::loadFailed);
+        panel.openModel(testdata(QStringLiteral("facerec_obama.jpg")));
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 60000);
+        QVERIFY2(failed[0][0].toString().contains(QStringLiteral("facerec_obama.jpg")), qPrintable(failed[0][0].toString()));
+        QVERIFY(!panel.model());
+        QVERIFY(!panel.isLoading());
+        QVERIFY(!panel.recentModels().contains(testdata(QStringLiteral("facerec_obama.jpg"))));
+    }
+};
+
+QTEST_MAIN(ModelPanelTest)
+#include "model_panel_test.moc"

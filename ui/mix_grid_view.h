@@ -1,0 +1,88 @@
+#pragma once
+
+#include <map>
+#include <utility>
+
+#include <QImage>
+#include <QList>
+#include <QPixmap>
+#include <QScrollArea>
+
+namespace facemix::ui {
+
+class MixGridCanvas;
+
+// A row or column header of the grid: one aligned face or one background photo.
+struct GridAxisItem {
+    quint64 key = 0;  // SourceEntry::key, so a cell stays with its face and background when others are removed
+    QString name;
+    QImage thumbnail;
+};
+
+// The mix: rows are faces, columns are backgrounds. Each cell is empty (a placeholder), busy (being
+// generated) or holds its image; cells fill one by one as results arrive through setCell(). Cells
+// are keyed by (face key, background key), so editing the lists keeps the cells that still apply.
+// Clicking a cell selects it and emits cellClicked(); Ctrl+wheel zooms.
+class MixGridView : public QScrollArea {
+    Q_OBJECT
+public:
+    static constexpr int kMinCellSide = 96;
+    static constexpr int kMaxCellSide = 512;
+
+    explicit MixGridView(QWidget* parent = nullptr);
+
+    void setFaces(const QList<GridAxisItem>& faces);
+    void setBackgrounds(const QList<GridAxisItem>& backgrounds);
+
+    void setCell(quint64 face, quint64 background, const QImage& image);
+    void setCellBusy(quint64 face, quint64 background, bool busy);
+    void clearCells();
+
+    int rowCount() const { return int(faces_.size()); }
+    int columnCount() const { return int(backgrounds_.size()); }
+    quint64 faceKey(int row) const { return faces_.at(row).key; }
+    quint64 backgroundKey(int column) const { return backgrounds_.at(column).key; }
+    QString faceName(quint64 face) const;
+    QString backgroundName(quint64 background) const;
+    QImage cell(quint64 face, quint64 background) const;
+    bool isCellBusy(quint64 face, quint64 background) const;
+    int filledCellCount() const;
+
+    int cellSide() const { return cell_side_; }
+    void setCellSide(int side);
+    // Where a cell is drawn, in the coordinates of canvas() (for tests and tooltips).
+    QRect cellRect(int row, int column) const;
+    QWidget* canvas() const;
+    std::pair<int, int> selectedCell() const { return selected_; }  // (-1, -1) when none
+
+signals:
+    void cellClicked(quint64 face, quint64 background);
+
+protected:
+    void wheelEvent(QWheelEvent* event) override;
+
+private:
+    friend class MixGridCanvas;
+    struct Cell {
+        QImage image;
+        QPixmap scaled;  // the image at the current cell side, made when first drawn
+        bool busy = false;
+    };
+    using Key = std::pair<quint64, quint64>;
+
+    QSize contentSize() const;
+    void relayout();
+    std::pair<int, int> cellAt(const QPoint& point) const;
+
+    MixGridCanvas* canvas_ = nullptr;
+    QList<GridAxisItem> faces_;
+    QList<GridAxisItem> backgrounds_;
+    QList<QPixmap> face_headers_;  // header thumbnails, scaled once when the axis is set
+    QList<QPixmap> background_headers_;
+    std::map<Key, Cell> cells_;
+    int cell_side_ = 176;
+    std::pair<int, int> selected_{-1, -1};
+    std::pair<int, int> hovered_{-1, -1};
+};
+
+}  // namespace facemix::ui

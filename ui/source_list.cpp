@@ -1,0 +1,334 @@
+#include "source_list.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QContextMenuEvent>
+#include <QDragEnterEvent>
+#include <QFileInfo>
+#include <QKeyEvent>
+#include <QMenu>
+#include <QMimeData>
+#include <QPainter>
+#include <QPainterPath>
+
+#include "dropped_inputs.h"
+#include "face_chooser.h"
+
+namespace facemix::ui {
+namespace {
+
+constexpr int kKeyRole = Qt::UserRole + 1;      // SourceEntry::key of an aligned item
+constexpr int kRequestRole = Qt::UserRole + 2;  // AlignmentResult::request of a placeholder
+constexpr int kIconSide = 96;
+
+QIcon make_placeholder_icon(const QPalette& palette) {
+    QPixmap pixmap(kIconSide, kIconSide);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    QPainterPath frame;
+    frame.addRoundedRect(QRectF(4.5, 4.5, kIconSide - 9, kIconSide - 9), 8, 8);
+    painter.fillPath(frame, palette.color(QPalette::Base).darker(115));
+    painter.setPen(QPen(palette.color(QPalette::Mid), 1.5, Qt::DashLine));
+    painter.drawPath(frame);
+    painter.setPen(palette.color(QPalette::PlaceholderText));
+    painter.drawText(pixmap.rect(), Qt::AlignCenter, QObject::tr("aligning…"));
+    return QIcon(pixmap);
+}
+
+QString describe(const SourceEntry& entry) {
+    const cv::Rect2d& box = entry.face.detection.box;
+    QString text = entry.path.isEmpty() ? entry.name : entry.path;
+    if (entry.faces_in_photo > 1) text += QObject::tr("\nface %1 of %2").arg(entry.face_index + 1).arg(entry.faces_in_photo);
+    text += QObject::tr("\nface %1×%2 px at (%3, %4), detector score %5")
+                .arg(qRound(box.width))
+                .arg(qRound(box.height))
+                .arg(qRound(box.x))
+                .arg(qRound(box.y))
+                .arg(entry.face.detection.score, 0, 'f', 2);
+    return text;
+}
+
+}  // namespace
+
+SourceList::SourceList(SourceRole role, AlignmentWorker* aligner, QWidget* parent)
+    : QListWidget(parent), role_(role), aligner_(aligner) {
+    const bool faces = role == SourceRole::Faces;
+    setObjectName(faces ? QStringLiteral("faceList") : QStringLiteral("backgroundList"));
+    setViewMode(QListView::IconMode);
+    setFlow(faces ? QListView::TopToBottom : QListView::LeftToRight);
+    setWrapping(false);
+    setMovement(QListView::Static);
+    setResizeMode(QListView::Adjust);
+    setIconSize(QSize(kIconSide, kIconSide));
+    setGridSize(QSize(kIconSide + 24, kIconSide + 28));
+    setUniformItemSizes(true);
+    setTextElideMode(Qt::ElideMiddle);
+    setSelectionMode(QAbstractItemView::ExtendedSelection);
+    setDragEnabled(false);
+    setDragDropMode(QAbstractItemView::DropOnly);
+    setDropIndicatorShown(false);
+    // Drags arrive at the widget under the cursor, the viewport, whose events reach the
+    // drag*Event handlers below through viewportEvent(); it must accept drops itself.
+    setAcceptDrops(true);
+    viewport()->setAcceptDrops(true);
+    setVerticalScrollBarPolicy(faces ? Qt::ScrollBarAsNeeded : Qt::ScrollBarAlwaysOff);
+    setHorizontalScrollBarPolicy(faces ? Qt::ScrollBarAlwaysOff : Qt::ScrollBarAsNeeded);
+    placeholder_icon_ = make_placeholder_icon(palette());
+
+    connect(aligner_, &AlignmentWorker::aligned, this, &SourceList::onAligned);
+    connect(aligner_, &AlignmentWorker::failed, this, &SourceList::onFailed);
+    connect(aligner_, &AlignmentWorker::cancelled, this, &SourceList::onCancelled);
+}
+
+QString SourceList::roleName() const { return role_ == SourceRole::Faces ? tr("Faces") : tr("Backgrounds"); }
+
+void SourceList::addPaths(const QStringList& paths) {
+    const ExpandedPaths expanded = expand_photo_paths(paths);
+    for (const QString& folder : expanded.empty_folders)
+        emit problem(tr("No photos found in the folder %1.").arg(QFileInfo(folder).fileName()));
+    if (expanded.truncated)
+        emit problem(tr("Only the first %1 photos of the drop were added to %2.").arg(expanded.files.size()).arg(roleName()));
+    for (const QString& path : expanded.files) {
+        const QString name = QFileInfo(path).fileName();
+        if (holdsPath(path)) {
+            emit information(tr("%1 is already in %2.").arg(name, roleName()));
+            continue;
+        }
+        submit({name, path, {}});
+    }
+}
+
+void SourceList::addImage(const QImage& image) {
+    if (image.isNull()) return;
+    submit({tr("pasted image %1").arg(++pasted_count_), {}, image});
+}
+
+void SourceList::addMimeData(const QMimeData& mime) {
+    const DroppedInputs inputs = dropped_inputs(mime);
+    if (!inputs.ignored.isEmpty())
+        emit problem(tr("Only files on this computer can be added; skipped %1.").arg(inputs.ignored.join(QStringLiteral(", "))));
+    if (!inputs.paths.isEmpty()) addPaths(inputs.paths);
+    for (const QImage& image : inputs.images) addImage(image);
+    if (inputs.empty() && inputs.ignored.isEmpty()) emit problem(tr("The clipboard holds no image or photo file."));
+}
+
+void SourceList::paste() {
+    const QMimeData* mime = QApplication::clipboard()->mimeData();
+    if (!mime) {
+        emit problem(tr("The clipboard holds no image or photo file."));
+        return;
+    }
+    addMimeData(*mime);
+}
+
+void SourceList::submit(PhotoInput input) {
+    auto* item = new QListWidgetItem(placeholder_icon_, input.name, this);
+    item->setFlags(Qt::ItemIsEnabled);  // not selectable: Delete acts on aligned faces only
+    item->setToolTip(tr("Aligning %1…").arg(input.path.isEmpty() ? input.name : input.path));
+    const QString path = input.path;
+    const quint64 request = aligner_->submit(std::move(input));
+    item->setData(kRequestRole, request);
+    placeholders_[request] = item;
+    if (!path.isEmpty()) pending_paths_[request] = path;
+    viewport()->update();
+}
+
+void SourceList::onAligned(const AlignmentResult& result) {
+    if (!placeholders_.count(result.request)) return;  // the other list's photo
+    const std::size_t found = result.faces.size();
+    if (found == 1 || several_faces_ == SeveralFacesPolicy::All) {
+        QList<int> all;
+        for (std::size_t i = 0; i < found; ++i) all << int(i);
+        addFaces(result, all);
+    } else if (several_faces_ == SeveralFacesPolicy::Largest) {
+        addFaces(result, {0});
+    } else {
+        placeholders_[result.request]->setText(tr("%1 (choose)").arg(result.input.name));
+        choices_.push_back(result);
+        showNextChooser();
+    }
+}
+
+void SourceList::showNextChooser() {
+    if (chooser_ || choices_.empty()) return;
+    const AlignmentResult result = std::move(choices_.front());
+    choices_.pop_front();
+    chooser_ = new FaceChooser(result, roleName(), this);
+    chooser_->setWindowFlag(Qt::Window);
+    connect(chooser_, &FaceChooser::chosen, this, [this, result](const QList<int>& faces) {
+        if (faces.isEmpty()) {
+            emit information(tr("Skipped %1.").arg(result.input.name));
+            removePlaceholder(result.request);
+        } else {
+            addFaces(result, faces);
+        }
+        chooser_ = nullptr;
+        showNextChooser();
+    });
+    chooser_->show();
+}
+
+void SourceList::addFaces(const AlignmentResult& result, const QList<int>& faces) {
+    auto placeholder = placeholders_.find(result.request);
+    if (placeholder == placeholders_.end()) return;  // removed (Delete, Clear) while the question was open
+    int insert_at = row(placeholder->second);
+    const int found = static_cast<int>(result.faces.size());
+    for (int index : faces) {
+        SourceEntry entry;
+        entry.key = next_key_++;
+        entry.name = found > 1 ? tr("%1 · %2").arg(result.input.name).arg(index + 1) : result.input.name;
+        entry.path = result.input.path;
+        entry.face_index = index;
+        entry.faces_in_photo = found;
+        entry.face = result.faces[std::size_t(index)].face;
+        entry.thumbnail = result.faces[std::size_t(index)].thumbnail;
+
+        auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(entry.thumbnail)), entry.name);
+        item->setData(kKeyRole, entry.key);
+        item->setToolTip(describe(entry));
+        insertItem(++insert_at, item);
+        entries_.emplace(entry.key, std::move(entry));
+    }
+    emit information(tr("Aligned %1: %2 in %3 ms; added %4 to %5.")
+                         .arg(result.input.name)
+                         .arg(found == 1 ? tr("1 face") : tr("%1 faces").arg(found))
+                         .arg(qRound(result.milliseconds))
+                         .arg(faces.size())
+                         .arg(roleName()));
+    removePlaceholder(result.request);
+    emit entriesChanged();
+}
+
+void SourceList::onFailed(quint64 request, const QString& name, const QString& message) {
+    if (!placeholders_.count(request)) return;
+    Q_UNUSED(name);
+    removePlaceholder(request);
+    emit problem(message);
+}
+
+void SourceList::onCancelled(const QList<quint64>& requests) {
+    int dropped = 0;
+    for (quint64 request : requests) {
+        if (!placeholders_.count(request)) continue;
+        removePlaceholder(request);
+        ++dropped;
+    }
+    if (dropped) emit information(tr("Cancelled aligning %1 photos for %2.").arg(dropped).arg(roleName()));
+}
+
+void SourceList::removePlaceholder(quint64 request) {
+    auto found = placeholders_.find(request);
+    if (found == placeholders_.end()) return;
+    delete takeItem(row(found->second));
+    placeholders_.erase(found);
+    pending_paths_.erase(request);
+    viewport()->update();
+}
+
+bool SourceList::holdsPath(const QString& path) const {
+    const QString canonical = QFileInfo(path).canonicalFilePath();
+    if (canonical.isEmpty()) return false;  // missing: let the loader say so
+    auto same = [&](const QString& other) { return !other.isEmpty() && QFileInfo(other).canonicalFilePath() == canonical; };
+    for (const auto& [key, entry] : entries_)
+        if (same(entry.path)) return true;
+    for (const auto& [request, pending] : pending_paths_)
+        if (same(pending)) return true;
+    return false;
+}
+
+QList<SourceEntry> SourceList::entries() const {
+    QList<SourceEntry> ordered;
+    for (int i = 0; i < count(); ++i) {
+        const QVariant key = item(i)->data(kKeyRole);
+        if (!key.isValid()) continue;
+        if (auto found = entries_.find(key.toULongLong()); found != entries_.end()) ordered << found->second;
+    }
+    return ordered;
+}
+
+const SourceEntry* SourceList::entry(quint64 key) const {
+    auto found = entries_.find(key);
+    return found == entries_.end() ? nullptr : &found->second;
+}
+
+void SourceList::removeSelected() {
+    const QList<QListWidgetItem*> selected = selectedItems();
+    if (selected.isEmpty()) return;
+    for (QListWidgetItem* item : selected) {
+        const QVariant key = item->data(kKeyRole);
+        if (!key.isValid()) continue;
+        entries_.erase(key.toULongLong());
+        delete takeItem(row(item));
+    }
+    emit entriesChanged();
+}
+
+void SourceList::clearEntries() {
+    const bool had_entries = !entries_.empty();
+    for (int i = count() - 1; i >= 0; --i)
+        if (item(i)->data(kKeyRole).isValid()) delete takeItem(i);
+    entries_.clear();
+    if (had_entries) emit entriesChanged();
+}
+
+void SourceList::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData() && offers_inputs(*event->mimeData()))
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
+void SourceList::dragMoveEvent(QDragMoveEvent* event) {
+    // QListView would consult the model's drop flags per item; any point of the list takes photos.
+    if (event->mimeData() && offers_inputs(*event->mimeData()))
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
+void SourceList::dropEvent(QDropEvent* event) {
+    if (!event->mimeData() || !offers_inputs(*event->mimeData())) {
+        event->ignore();
+        return;
+    }
+    event->acceptProposedAction();
+    addMimeData(*event->mimeData());
+}
+
+void SourceList::keyPressEvent(QKeyEvent* event) {
+    if (event->matches(QKeySequence::Paste)) {
+        paste();
+        return;
+    }
+    if (event->matches(QKeySequence::Delete) || event->key() == Qt::Key_Backspace) {
+        removeSelected();
+        return;
+    }
+    QListWidget::keyPressEvent(event);
+}
+
+void SourceList::contextMenuEvent(QContextMenuEvent* event) {
+    QMenu menu(this);
+    QAction* paste_action = menu.addAction(tr("Paste"), this, &SourceList::paste);
+    paste_action->setShortcut(QKeySequence::Paste);
+    QAction* remove_action = menu.addAction(tr("Remove"), this, &SourceList::removeSelected);
+    remove_action->setShortcut(QKeySequence::Delete);
+    remove_action->setEnabled(!selectedItems().isEmpty());
+    menu.addSeparator();
+    QAction* clear_action = menu.addAction(tr("Clear %1").arg(roleName()), this, &SourceList::clearEntries);
+    clear_action->setEnabled(!entries_.empty());
+    menu.exec(event->globalPos());
+}
+
+void SourceList::paintEvent(QPaintEvent* event) {
+    QListWidget::paintEvent(event);
+    if (count() > 0) return;
+    QPainter painter(viewport());
+    painter.setPen(palette().color(QPalette::PlaceholderText));
+    const QString hint = role_ == SourceRole::Faces ? tr("Drop face photos\nor folders here,\nor paste with Ctrl+V")
+                                                    : tr("Drop background photos or folders here, or paste with Ctrl+V");
+    painter.drawText(viewport()->rect().adjusted(8, 8, -8, -8), Qt::AlignCenter | Qt::TextWordWrap, hint);
+}
+
+}  // namespace facemix::ui

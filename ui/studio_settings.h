@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+class QSettings;
+
+namespace facemix::ui {
+
+// How a Mix chooses each cell's seed.
+enum class SeedPolicy {
+    Fixed,    // every cell uses the seed, so cells differ only by their face and background
+    PerCell,  // seed + the cell's index (row * columns + column): varied, yet reproducible
+    Random,   // a fresh random seed per cell on every Mix
+};
+
+// Everything the settings panel edits, as plain values: what a generation job is given and what
+// QSettings keeps between sessions. Names match core's (sampler names, "auto"/"cpu"/"cuda",
+// "auto"/"fp32"/"fp16"/"bf16"), so the generation worker passes them through.
+struct StudioSettings {
+    QString sampler = QStringLiteral("ddim");
+    int steps = 30;
+    double cfg_scale = 3.0;            // classifier-free guidance over the whole condition
+    double face_guidance = 1.0;        // weight of the face token's own guidance term
+    double background_guidance = 1.0;  // weight of the background token's own guidance term
+    qint64 seed = 42;
+    SeedPolicy seed_policy = SeedPolicy::PerCell;
+    int resolution = 512;  // output side in px
+    QString device = QStringLiteral("auto");
+    QString precision = QStringLiteral("auto");
+
+    bool operator==(const StudioSettings&) const = default;
+};
+
+// The samplers offered in the panel. Fixed for now; core's sampler registry will supply them.
+QStringList studio_sampler_names();
+QStringList studio_devices();     // "auto", "cpu", "cuda"
+QStringList studio_precisions();  // "auto", "fp32", "fp16", "bf16"
+QList<int> studio_resolutions();
+
+QString seed_policy_name(SeedPolicy policy);  // "fixed", "per-cell", "random"
+SeedPolicy seed_policy_from_name(const QString& name, SeedPolicy fallback);
+
+// Limits shared by the panel's widgets and the loader, which clamps stored values into them so a
+// hand-edited or old settings file never puts the panel in a state it cannot show.
+inline constexpr int kMinSteps = 1;
+inline constexpr int kMaxSteps = 1000;
+inline constexpr double kMaxGuidance = 30.0;
+inline constexpr qint64 kMaxSeed = 2147483647;
+
+// Reads and writes the "generation/" group of `settings`. Missing or invalid values fall back to
+// the defaults above.
+StudioSettings load_studio_settings(QSettings& settings);
+void save_studio_settings(QSettings& settings, const StudioSettings& values);
+
+}  // namespace facemix::ui

@@ -1,0 +1,11 @@
+#pragma once
+
+class QApplication;
+
+namespace facemix::ui {
+
+// The studio's look: Qt's Fusion style with a dark neutral palette, so photos and generated images
+// are judged against grey, as in other image tools, and the window looks the same on every desktop.
+void apply_studio_style(QApplication& app);
+
+}  // namespace facemix::ui
