@@ -106,6 +106,7 @@ void bench_architecture(const BenchMixArguments& args, const std::string& archit
                 static_cast<long long>(single.stats.unet_calls));
     std::printf("  bare UNet forward, same shapes   %9.2f ms   job overhead = %+.1f%%\n", bare_ms, 100.0 * (in_job_ms / bare_ms - 1.0));
     std::printf("  peak RSS %.2f GiB\n", peak_resident_gib());
+    std::fflush(stdout);  // one architecture's table at a time, also into a pipe
 }
 
 }  // namespace
