@@ -53,12 +53,12 @@ const std::vector<TraitSpec<SceneTraits>>& scene_trait_specs() {
         {"background_pattern", &T::background_pattern, 0, 6,
          {"plain", "gradient", "stripes", "diagonal stripes", "dots", "checks", "vignette"}, {}, {}},
         {"light_angle", &T::light_angle, 0, 359, {}, "degrees", {}},
-        {"light_strength", &T::light_strength, 0, 40, {}, "percent", {}},
+        {"light_strength", &T::light_strength, 0, 30, {}, "percent", {}},
         {"light_tint", &T::light_tint, 0, 2, {"neutral", "warm", "cool"}, {}, {}},
-        {"pose_dx", &T::pose_dx, -8, 8, {}, "px at 512", {}},
-        {"pose_dy", &T::pose_dy, -8, 8, {}, "px at 512", {}},
-        {"pose_roll", &T::pose_roll, -5, 5, {}, "degrees", {}},
-        {"pose_scale", &T::pose_scale, -4, 4, {}, "percent", {}},
+        {"pose_dx", &T::pose_dx, -5, 5, {}, "px at 512", {}},
+        {"pose_dy", &T::pose_dy, -5, 5, {}, "px at 512", {}},
+        {"pose_roll", &T::pose_roll, -3, 3, {}, "degrees", {}},
+        {"pose_scale", &T::pose_scale, -3, 3, {}, "percent", {}},
     };
     return specs;
 }
@@ -168,11 +168,11 @@ FaceGeometry face_geometry(const IdentityTraits& identity) {
         double half_width, chin_y, squareness, taper;
     };
     static constexpr std::array<Shape, 5> shapes = {{
-        {112, 432, 0.0, 0.0},    // oval
-        {122, 418, 0.3, 0.0},    // round
-        {104, 446, 0.1, 0.05},   // long
-        {118, 430, 0.75, 0.0},   // square
-        {120, 436, 0.0, 0.38},   // heart: wide cheeks, narrow chin
+        {120, 434, 0.1, 0.0},    // oval
+        {128, 422, 0.35, 0.0},   // round
+        {112, 446, 0.15, 0.05},  // long
+        {124, 432, 0.75, 0.0},   // square
+        {126, 438, 0.05, 0.34},  // heart: wide cheeks, narrow chin
     }};
     const Shape shape = shapes.at(static_cast<std::size_t>(std::clamp(identity.face_shape, 0, 4)));
     FaceGeometry g;
@@ -252,7 +252,7 @@ void draw_background(ShapeCanvas& canvas, const SceneTraits& scene) {
 
 void draw_ears_and_neck(ShapeCanvas& canvas, const IdentityTraits& identity, const FaceGeometry& g) {
     const Colour skin = pick(kSkin, identity.skin_tone);
-    const double neck = g.half_width * 0.52;
+    const double neck = g.half_width * 0.6;
     canvas.fill({at(kCentreX - neck, 330), at(kCentreX + neck, 330), at(kCentreX + neck * 1.08, 500),
                  at(kCentreX - neck * 1.08, 500)},
                 scaled(skin, 80));
@@ -520,7 +520,7 @@ void draw_hair_front(ShapeCanvas& canvas, const SceneTraits& scene, const FaceGe
         canvas.fill(ellipse_polygon(at(kCentreX - 30, 140), 26, 12, -20), rgb(255, 255, 255), 45);
         return;
     }
-    const double left_drop = scene.hair_style == 3 ? 34.0 : 0.0;
+    const double left_drop = scene.hair_style == 3 ? 20.0 : 0.0;
     const Polygon cap = join(hair_shell(g, style.thickness), hairline(g, style.hairline, left_drop));
     const int opacity = scene.hair_style == 1 ? 170 : 255;  // a buzz cut lets the scalp show through
     if (scene.hair_style == 6) {

@@ -20,6 +20,10 @@ namespace facemix {
 // identity_trait_specs() / scene_trait_specs(). Ints keep the labels exact and the drawing
 // bit-reproducible: all geometry follows from integers through +, *, / and sqrt only.
 
+// Bumped whenever a change to the traits or the drawing changes any image, so a dataset folder made by
+// another version is not silently extended with different-looking images.
+inline constexpr int kSyntheticFaceVersion = 1;
+
 struct IdentityTraits {
     int face_shape = 0;    // category 0-4: oval, round, long, square, heart
     int face_width = 0;    // continuous -10..10: half-width of the face beyond its shape's, px at 512
@@ -50,12 +54,12 @@ struct SceneTraits {
     int background_colour2 = 0;  // category 0-11: the pattern's second colour, same palette
     int background_pattern = 0;  // category 0-6: plain, gradient, stripes, diagonal stripes, dots, checks, vignette
     int light_angle = 0;         // continuous 0..359: direction the light comes from, degrees, 0 = from the right, 90 = from below
-    int light_strength = 0;      // continuous 0..40: brightness difference across the image, percent
+    int light_strength = 0;      // continuous 0..30: brightness difference across the image, percent
     int light_tint = 0;          // category 0-2: neutral, warm, cool
-    int pose_dx = 0;             // continuous -8..8: head shift right, px at 512
-    int pose_dy = 0;             // continuous -8..8: head shift down, px at 512
-    int pose_roll = 0;           // continuous -5..5: head tilt clockwise, degrees
-    int pose_scale = 0;          // continuous -4..4: head size change, percent
+    int pose_dx = 0;             // continuous -5..5: head shift right, px at 512
+    int pose_dy = 0;             // continuous -5..5: head shift down, px at 512
+    int pose_roll = 0;           // continuous -3..3: head tilt clockwise, degrees
+    int pose_scale = 0;          // continuous -3..3: head size change, percent
 
     bool operator==(const SceneTraits&) const = default;
 };
