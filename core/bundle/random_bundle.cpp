@@ -68,7 +68,7 @@ ModelManifest face_mixer_manifest(const std::string& architecture) {
         encoder.intermediate_size = 64;
         encoder.projection_dim = 32;
         manifest.encoder = encoder;
-        manifest.native_resolution = 64;
+        manifest.native_resolution = 32;
         return manifest;
     }
     throw InputError("Architecture \"" + architecture + "\" is not one of tiny or sd-v1.");

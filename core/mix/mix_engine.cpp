@@ -82,7 +82,8 @@ at::Tensor MixEngine::condition_for(const MixJob& job, const CellRequest& cell) 
     return at::stack(tokens);
 }
 
-Recipe MixEngine::recipe_for(const MixJob& job, const CellRequest& cell, const at::Tensor& condition) const {
+Recipe MixEngine::recipe_for(const MixJob& job, const CellRequest& cell, const at::Tensor& condition,
+                              std::size_t batch_cells) const {
     const auto blend_record = [](const std::vector<MixSource>& sources, const Blend& blend) {
         BlendRecord record;
         if (sources.empty()) return record;
@@ -110,6 +111,7 @@ Recipe MixEngine::recipe_for(const MixJob& job, const CellRequest& cell, const a
     recipe.condition.assign(values.data_ptr<float>(), values.data_ptr<float>() + values.numel());
     recipe.device = target_.device.str();
     recipe.precision = precision_name(target_.dtype);
+    recipe.batch_cells = batch_cells;
     return recipe;
 }
 
@@ -164,7 +166,7 @@ void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_
             progress.step = 0;
             for (std::size_t i = 0; i < members.size(); ++i) {
                 const auto k = members[i];
-                report({batch[k], tensor_to_image(images[i]), recipe_for(job, batch[k], inputs[k].condition), {}});
+                report({batch[k], tensor_to_image(images[i]), recipe_for(job, batch[k], inputs[k].condition, members.size()), {}});
             }
         };
         std::vector<std::size_t> all(batch.size());
@@ -208,7 +210,8 @@ cv::Mat MixEngine::replay(const Recipe& recipe, const cv::Mat& init, std::stop_t
         if (init.empty()) throw InputError("The image is an SDEdit of " + recipe.init->file + ", which is needed to replay it.");
         input.init_image = start_image(init, output_resolution(manifest_, recipe.settings));
     }
-    return tensor_to_image(sample({input}, recipe.settings, {}, std::move(stop), nullptr).front());
+    const std::vector<CellInput> batch(recipe.batch_cells, input);
+    return tensor_to_image(sample(batch, recipe.settings, {}, std::move(stop), nullptr).front());
 }
 
 }  // namespace facemix

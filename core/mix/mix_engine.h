@@ -62,14 +62,14 @@ public:
     // Throws InputError for settings or sources that make the whole job impossible.
     void run(const MixJob& job, const MixCallbacks& callbacks, std::stop_token stop, SamplingStats* stats = nullptr);
 
-    // Regenerates one image from its recipe alone (its condition tokens are stored in it). SDEdit
-    // recipes need their start photo, aligned: `init`. Throws InputError when the recipe was made by
+    // Regenerates one image from its recipe alone (its condition tokens are stored in it), in a batch of
+    // the recipe's size so the same kernels run. SDEdit recipes need their start photo, aligned: `init`. Throws InputError when the recipe was made by
     // another model or does not fit this one.
     cv::Mat replay(const Recipe& recipe, const cv::Mat& init, std::stop_token stop);
 
 private:
     at::Tensor condition_for(const MixJob& job, const CellRequest& cell);
-    Recipe recipe_for(const MixJob& job, const CellRequest& cell, const at::Tensor& condition) const;
+    Recipe recipe_for(const MixJob& job, const CellRequest& cell, const at::Tensor& condition, std::size_t batch_cells) const;
     std::vector<at::Tensor> sample(const std::vector<CellInput>& inputs, const SamplingSettings& settings,
                                    const StepCallback& on_step, std::stop_token stop, SamplingStats* stats);
 

@@ -92,7 +92,8 @@ nlohmann::json recipe_to_json(const Recipe& r) {
         {"init", r.init ? source_json(*r.init) : nlohmann::json()},
         {"condition", {{"tokens", r.token_names}, {"float32_base64", encode_floats(r.condition)}}},
         {"device", r.device},
-        {"precision", r.precision}};
+        {"precision", r.precision},
+        {"batch_cells", r.batch_cells}};
     return json;
 }
 
@@ -128,6 +129,8 @@ Recipe recipe_from_json(const nlohmann::json& json, const std::string& what) {
         r.condition = decode_floats(json.at("condition").at("float32_base64").get<std::string>(), "The condition in " + what);
         r.device = json.at("device");
         r.precision = json.at("precision");
+        r.batch_cells = json.at("batch_cells");
+        if (r.batch_cells < 1 || r.batch_cells > 1024) throw InputError(what + "'s recipe names an impossible batch size.");
         if (r.token_names.empty() || r.condition.size() % r.token_names.size() != 0)
             throw InputError(what + "'s recipe has a condition that does not split into its tokens.");
         return r;

@@ -50,6 +50,9 @@ struct Recipe {
     std::vector<float> condition;  // token_names.size() × width, row-major, after blending and weights
     std::string device;
     std::string precision;
+    // How many cells shared the UNet batch. GPU kernels are chosen per batch shape, so on CUDA a cell's
+    // last bits depend on it; replay rebuilds a batch of this size to reproduce them exactly.
+    std::size_t batch_cells = 1;
 
     friend bool operator==(const Recipe&, const Recipe&) = default;
 };

@@ -50,7 +50,7 @@ TEST_F(MixCli, WritesEveryCellWithItsRecipeAndAContactSheet) {
     EXPECT_EQ(recipe.settings.steps, 3);
     EXPECT_EQ(recipe.face.sources.at(0).file, "source1.png");
     const auto texts = read_png_text(out.path() / "r02c02_source1_x_source0.png");
-    EXPECT_NE(texts.at("parameters").find("Steps: 3, Sampler: DDIM, CFG scale: 3, Seed: 8, Size: 64x64"), std::string::npos)
+    EXPECT_NE(texts.at("parameters").find("Steps: 3, Sampler: DDIM, CFG scale: 3, Seed: 8, Size: 32x32"), std::string::npos)
         << texts.at("parameters");
     const cv::Mat sheet = cv::imread((out.path() / "contact_sheet.png").string());
     EXPECT_EQ(sheet.cols, 3 * 256 + 2 * 4);
@@ -82,12 +82,12 @@ TEST_F(MixCli, InterpolateWritesFramesAStripAndAnAnimation) {
         EXPECT_TRUE(std::filesystem::exists(out.path() / name)) << name;
     EXPECT_DOUBLE_EQ(read_recipe_png(out.path() / "frame_002.png").face.t, 0.5);
     const cv::Mat strip = cv::imread((out.path() / "interpolation_strip.png").string());
-    EXPECT_EQ(strip.cols, 3 * 64 + 2 * 4);
+    EXPECT_EQ(strip.cols, 3 * 32 + 2 * 4);
 }
 
 TEST_F(MixCli, EditAtStrengthZeroKeepsThePhoto) {
     test::TempDir out;
-    const auto result = test::run_facemix(args({"edit", source(1), "--strength", "0", "-o", out.path().string()}));
+    const auto result = test::run_facemix(args({"edit", source(1), "--strength", "0", "--resolution", "64", "-o", out.path().string()}));
     ASSERT_EQ(result.exit_code, 0) << result.err;
     const cv::Mat edited = cv::imread((out.path() / "source1_edit.png").string());
     const cv::Mat photo = cv::imread(source(1));
