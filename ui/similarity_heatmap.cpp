@@ -60,6 +60,7 @@ SimilarityHeatmap::SimilarityHeatmap(QWidget* parent) : QCustomPlot(parent) {
     yAxis->setSubTicks(false);
 
     connect(this, &QCustomPlot::mousePress, this, &SimilarityHeatmap::onMousePress);
+    connect(this, &QCustomPlot::beforeReplot, this, &SimilarityHeatmap::fitLabels);
     applyTheme();
     resizeGrid(0, 0);
 }
@@ -198,6 +199,15 @@ void SimilarityHeatmap::onMousePress(QMouseEvent* event) {
     const int column = static_cast<int>(std::lround(xAxis->pixelToCoord(event->position().x())));
     const int row = static_cast<int>(std::lround(yAxis->pixelToCoord(event->position().y())));
     if (row >= 0 && row < rows_ && column >= 0 && column < columns_) emit cellClicked(row, column);
+}
+
+void SimilarityHeatmap::fitLabels() {
+    // "-0.25" needs about five digit widths and a line; below that the numbers would overlap.
+    const QFontMetrics metrics(labels_.empty() ? font() : labels_.front()->font());
+    const double cell_width = std::abs(xAxis->coordToPixel(1) - xAxis->coordToPixel(0));
+    const double cell_height = std::abs(yAxis->coordToPixel(1) - yAxis->coordToPixel(0));
+    labels_shown_ = cell_width >= metrics.horizontalAdvance(QStringLiteral("-0.00")) + 4 && cell_height >= metrics.height() + 2;
+    for (QCPItemText* label : labels_) label->setVisible(labels_shown_);
 }
 
 }  // namespace facemix::ui

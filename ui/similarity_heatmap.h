@@ -29,6 +29,9 @@ public:
     QCPTextElement* title() const { return title_; }
     // The number printed on a cell ("0.87"), empty when blank; for tests and tooltips.
     QString cellLabel(int row, int column) const;
+    // Whether the numbers are printed: only while a cell is big enough to hold one legibly (a large
+    // grid in a small dock shows colours alone).
+    bool labelsShown() const { return labels_shown_; }
     // The centre of a cell in widget pixels.
     QPointF cellCentre(int row, int column) const;
 
@@ -57,6 +60,7 @@ private:
     void updateAxes();
     void updateLabel(int row, int column);
     void onMousePress(QMouseEvent* event);
+    void fitLabels();
 
     int rows_ = 0;
     int columns_ = 0;
@@ -67,6 +71,7 @@ private:
     QCPColorMap* map_ = nullptr;
     QCPColorScale* scale_ = nullptr;
     QCPTextElement* title_ = nullptr;
+    bool labels_shown_ = true;
 };
 
 }  // namespace facemix::ui

@@ -123,6 +123,21 @@ private slots:
         QCOMPARE(map.filledCellCount(), 1);
         QCOMPARE(map.colorMap()->data()->cell(3, 0), 0.5);
         QCOMPARE(map.xAxis->ticker().dynamicCast<QCPAxisTickerText>()->ticks().value(3.0), QStringLiteral("room"));
+        map.replot();
+        QVERIFY(map.labelsShown());
+
+        // Forty backgrounds in a small dock: the numbers would overlap, so only the colours show.
+        QStringList many;
+        for (int i = 0; i < 40; ++i) many << QStringLiteral("bg%1").arg(i);
+        map.setSourceNames({"ann", "bob"}, many);
+        map.setCellSimilarity(1, 39, 0.3);
+        map.resize(320, 240);
+        map.replot();
+        QVERIFY(!map.labelsShown());
+        QCOMPARE(map.cellLabel(1, 39), QStringLiteral("0.30"));
+        map.resize(4000, 400);
+        map.replot();
+        QVERIFY(map.labelsShown());
     }
 
     void interpolationCurveKeepsPointsSortedAndReplacesRepeats() {
