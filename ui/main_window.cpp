@@ -420,6 +420,7 @@ void MainWindow::mix() {
     const StudioSettings values = settings_->settings();
     facemix::MixJob job;
     job.settings = sampling_settings_of(values);
+    job.batch_cells = std::size_t(batch_cells_);
     JobCells cells;
     for (const SourceEntry& entry : faces) {
         job.faces.push_back(mix_source_of(entry));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -59,6 +60,9 @@ public:
     // What the actions and the cell menu do, without their dialogs (for scripts and tests).
     void mix();
     bool isMixing() const;
+    // Cells sampled together per UNet call: more is faster on a GPU, fewer shows cells sooner.
+    void setBatchCells(int cells) { batch_cells_ = std::max(1, cells); }
+    int batchCells() const { return batch_cells_; }
     void regenerateCell(quint64 face, quint64 background);  // with a new random seed
     void setCellLocked(quint64 face, quint64 background, bool locked);
     void copyCell(quint64 face, quint64 background);
@@ -131,6 +135,7 @@ private:
     };
     std::map<quint64, JobCells> jobs_;
     quint64 mix_job_ = 0;
+    int batch_cells_ = 2;
     // Seeds and locks of a reopened session by "face identity|background identity", used by the next Mix.
     struct PinnedCell {
         std::uint64_t seed = 0;
