@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "image_conversion.h"
+#include "io/content_hash.h"
 #include "io/image_file.h"
 
 #include <opencv2/imgproc.hpp>
@@ -65,6 +66,11 @@ void align_photo(AlignmentResult& result, QString& error, facemix::FaceAligner& 
         return;
     }
     result.photo_size = QSize(photo.cols, photo.rows);
+    // Recipes name a photo by the hash of its bytes; a pasted image has no file, so its pixels stand in.
+    const cv::Mat pixels = photo.isContinuous() ? photo : photo.clone();
+    result.photo_hash = QString::fromStdString(input.path.isEmpty()
+                                                   ? facemix::content_hash(pixels.data, pixels.total() * pixels.elemSize())
+                                                   : facemix::file_content_hash(input.path.toStdString()));
     std::vector<facemix::AlignedFace> faces = aligner.align(photo);
     if (faces.empty()) {
         error = QObject::tr("No face found in %1.").arg(input.name);

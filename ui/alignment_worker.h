@@ -32,6 +32,7 @@ struct AlignmentResult {
     quint64 request = 0;
     PhotoInput input;
     QSize photo_size;
+    QString photo_hash;    // content hash of the photo file (of the pixels for pasted images), for recipes
     QImage photo_preview;  // the photo scaled to at most kPreviewSide, only when it holds several faces
     std::vector<AlignedPhotoFace> faces;  // largest first, never empty (no face is reported as a failure)
     double milliseconds = 0;

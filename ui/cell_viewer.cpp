@@ -1,6 +1,8 @@
 #include "cell_viewer.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QVBoxLayout>
 
 namespace facemix::ui {
@@ -9,26 +11,66 @@ CellViewer::CellViewer(QWidget* parent) : QDialog(parent) {
     setObjectName(QStringLiteral("cellViewer"));
     setModal(false);
     setWindowFlag(Qt::Window);
-    resize(560, 600);
+    resize(560, 640);
     view_ = new QLabel(this);
     view_->setAlignment(Qt::AlignCenter);
     view_->setMinimumSize(128, 128);
     view_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
     caption_ = new QLabel(this);
     caption_->setAlignment(Qt::AlignCenter);
+    caption_->setWordWrap(true);
+    caption_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    const auto button = [this](const QString& text, const QString& name, const QString& tip) {
+        auto* b = new QPushButton(text, this);
+        b->setObjectName(name);
+        b->setToolTip(tip);
+        b->setAutoDefault(false);
+        return b;
+    };
+    new_seed_ = button(tr("New seed"), QStringLiteral("newSeed"), tr("Generate this cell again with a random seed"));
+    lock_ = button(tr("Lock"), QStringLiteral("lockCell"), tr("A locked cell keeps its image when the grid is mixed again"));
+    lock_->setCheckable(true);
+    copy_ = button(tr("Copy"), QStringLiteral("copyCell"), tr("Copy the image to the clipboard"));
+    save_ = button(tr("Save…"), QStringLiteral("saveCell"), tr("Save as PNG with its recipe"));
+    connect(new_seed_, &QPushButton::clicked, this, [this] { emit newSeedRequested(face_, background_); });
+    connect(lock_, &QPushButton::toggled, this, [this](bool on) { emit lockToggled(face_, background_, on); });
+    connect(copy_, &QPushButton::clicked, this, [this] { emit copyRequested(face_, background_); });
+    connect(save_, &QPushButton::clicked, this, [this] { emit saveRequested(face_, background_); });
+
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(new_seed_);
+    buttons->addWidget(lock_);
+    buttons->addStretch(1);
+    buttons->addWidget(copy_);
+    buttons->addWidget(save_);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(view_, 1);
     layout->addWidget(caption_);
+    layout->addLayout(buttons);
 }
 
-void CellViewer::showCell(const QString& title, const QImage& image) {
+void CellViewer::showCell(quint64 face, quint64 background, const QString& title, const QImage& image, const QString& details,
+                          bool locked) {
+    face_ = face;
+    background_ = background;
     image_ = image;
     setWindowTitle(title);
-    caption_->setText(tr("%1   ·   %2 × %3 px").arg(title).arg(image.width()).arg(image.height()));
+    QString caption = tr("%1   ·   %2 × %3 px").arg(title).arg(image.width()).arg(image.height());
+    if (!details.isEmpty()) caption += QStringLiteral("\n") + details;
+    caption_->setText(caption);
+    const QSignalBlocker quiet(lock_);  // showing the state is not a request to change it
+    lock_->setChecked(locked);
+    lock_->setText(locked ? tr("Locked") : tr("Lock"));
+    const bool has_image = !image.isNull();
+    copy_->setEnabled(has_image);
+    save_->setEnabled(has_image);
     rescale();
     show();
     raise();
 }
+
+QString CellViewer::details() const { return caption_->text(); }
 
 void CellViewer::resizeEvent(QResizeEvent* event) {
     QDialog::resizeEvent(event);
@@ -36,7 +78,10 @@ void CellViewer::resizeEvent(QResizeEvent* event) {
 }
 
 void CellViewer::rescale() {
-    if (image_.isNull()) return;
+    if (image_.isNull()) {
+        view_->clear();
+        return;
+    }
     view_->setPixmap(QPixmap::fromImage(image_.scaled(view_->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation)));
 }
 

@@ -4,18 +4,35 @@
 #include <QImage>
 
 class QLabel;
+class QPushButton;
 
 namespace facemix::ui {
 
-// A cell of the mix enlarged in a window of its own, scaled to fit as the window is resized.
-// Non-modal and reused: clicking another cell shows that one in the same window.
+// A cell of the mix enlarged in a window of its own, scaled to fit as the window is resized, with the
+// cell's actions beside it. Non-modal and reused: clicking another cell shows that one in the same
+// window. The viewer only asks; the main window does the work and calls showCell() again.
 class CellViewer : public QDialog {
     Q_OBJECT
 public:
     explicit CellViewer(QWidget* parent = nullptr);
 
-    void showCell(const QString& title, const QImage& image);
+    void showCell(quint64 face, quint64 background, const QString& title, const QImage& image, const QString& details = {},
+                  bool locked = false);
     QImage image() const { return image_; }
+    quint64 face() const { return face_; }
+    quint64 background() const { return background_; }
+    QString details() const;
+
+    QPushButton* newSeedButton() const { return new_seed_; }
+    QPushButton* lockButton() const { return lock_; }
+    QPushButton* copyButton() const { return copy_; }
+    QPushButton* saveButton() const { return save_; }
+
+signals:
+    void newSeedRequested(quint64 face, quint64 background);
+    void lockToggled(quint64 face, quint64 background, bool locked);
+    void copyRequested(quint64 face, quint64 background);
+    void saveRequested(quint64 face, quint64 background);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -25,7 +42,13 @@ private:
 
     QLabel* view_ = nullptr;
     QLabel* caption_ = nullptr;
+    QPushButton* new_seed_ = nullptr;
+    QPushButton* lock_ = nullptr;
+    QPushButton* copy_ = nullptr;
+    QPushButton* save_ = nullptr;
     QImage image_;
+    quint64 face_ = 0;
+    quint64 background_ = 0;
 };
 
 }  // namespace facemix::ui

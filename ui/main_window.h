@@ -1,6 +1,14 @@
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <vector>
+
 #include <QMainWindow>
+
+#include "mix_results.h"
 
 class QAction;
 class QDockWidget;
@@ -10,7 +18,11 @@ namespace facemix::ui {
 
 class AlignmentWorker;
 class CellViewer;
+class GenerationWorker;
+class InterpolationPanel;
 class LogPanel;
+struct GeneratedCell;
+struct GenerationProgress;
 class MessageBanner;
 class MixGridView;
 class ModelPanel;
@@ -21,7 +33,8 @@ class SourceList;
 // The studio's main window: faces down the left, backgrounds along the top, the mix grid between,
 // model and settings on the right, the log below. It lays the panels out, owns the alignment worker
 // they share, routes every problem to the log and the banner, and keeps layout and settings in
-// QSettings. The panels do their own work; this class only connects them.
+// QSettings. The panels do their own work; this class connects them, turns the lists and settings into
+// generation jobs for the worker, and keeps the finished cells (MixResults) for saving and exporting.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -36,13 +49,39 @@ public:
     MessageBanner* banner() const { return banner_; }
     ProgressStatus* progress() const { return progress_; }
     AlignmentWorker* aligner() const { return aligner_; }
-    // Mix starts generation; it stays disabled until a generation worker is connected to it.
+    GenerationWorker* generator() const { return generator_; }
+    InterpolationPanel* interpolation() const { return interpolation_; }
+    CellViewer* cellViewer() const { return viewer_; }
+    const MixResults& results() const { return results_; }
+    // Mix generates every cell that is not locked; enabled when a model is loaded and both lists hold
+    // a source.
     QAction* mixAction() const { return mix_action_; }
+
+    // What the actions and the cell menu do, without their dialogs (for scripts and tests).
+    void mix();
+    bool isMixing() const;
+    // Cells sampled together per UNet call: more is faster on a GPU, fewer shows cells sooner.
+    void setBatchCells(int cells) { batch_cells_ = std::max(1, cells); }
+    int batchCells() const { return batch_cells_; }
+    void regenerateCell(quint64 face, quint64 background);  // with a new random seed
+    void setCellLocked(quint64 face, quint64 background, bool locked);
+    void copyCell(quint64 face, quint64 background);
+    bool saveCell(quint64 face, quint64 background, const QString& path);
+    // Writes the finished ones of `cells` as PNGs with their recipes, off the GUI thread; exported()
+    // says when they are there.
+    void exportCells(const QString& folder, const QList<CellKey>& cells);
+    void exportContactSheet(const QString& path);
+    bool saveSession(const QString& path);
+    bool openSession(const QString& path);
 
     // Shows a problem without interrupting: a log line and the banner above the grid.
     void reportProblem(const QString& message);
     // Writes window geometry, dock layout and generation settings to QSettings.
     void storeSettings() const;
+
+signals:
+    void exported(const QStringList& files);
+    void mixFinished(bool cancelled);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -56,6 +95,20 @@ private:
     void showCell(quint64 face, quint64 background);
     void pasteIntoFocusedList();
     void cancelWork();
+    void updateMixEnabled();
+    void showResult(const CellKey& key);
+    void showCellMenu(quint64 face, quint64 background, const QPoint& global);
+    void onCell(const GeneratedCell& cell);
+    void onProgress(const GenerationProgress& progress);
+    void onJobEnded(quint64 job, bool cancelled, const QString& error);
+    void promptSaveCell(quint64 face, quint64 background);
+    void promptExportCells();
+    void promptExportContactSheet();
+    void promptSaveSession();
+    void promptOpenSession();
+    void writeInBackground(const QString& what, std::function<QStringList()> write);
+    QString cellTitle(const CellKey& key) const;
+    QString sourceIdentity(quint64 key, bool face) const;
 
     AlignmentWorker* aligner_ = nullptr;
     SourceList* faces_ = nullptr;
@@ -69,6 +122,26 @@ private:
     CellViewer* viewer_ = nullptr;
     QLabel* counts_ = nullptr;
     QAction* mix_action_ = nullptr;
+    GenerationWorker* generator_ = nullptr;
+    InterpolationPanel* interpolation_ = nullptr;
+    MixResults results_;
+    // The grid's jobs (a Mix, or one cell's new seed): each job's rows and columns as list keys.
+    struct JobCells {
+        std::vector<quint64> faces;
+        std::vector<quint64> backgrounds;
+        int cells = 0;
+        int finished = 0;
+        qint64 started_ms = 0;
+    };
+    std::map<quint64, JobCells> jobs_;
+    quint64 mix_job_ = 0;
+    int batch_cells_ = 2;
+    // Seeds and locks of a reopened session by "face identity|background identity", used by the next Mix.
+    struct PinnedCell {
+        std::uint64_t seed = 0;
+        bool locked = false;
+    };
+    std::map<QString, PinnedCell> pinned_;
     QMenu* recent_menu_ = nullptr;
     QList<QDockWidget*> docks_;
     QByteArray default_layout_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <QContextMenuEvent>
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
@@ -35,6 +37,7 @@ protected:
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override { event->accept(); }  // the press did the work
     void leaveEvent(QEvent*) override {
         view_->hovered_ = {-1, -1};
@@ -80,6 +83,7 @@ void MixGridView::setCell(quint64 face, quint64 background, const QImage& image)
     cell.image = image;
     cell.scaled = QPixmap();
     cell.busy = false;
+    cell.error.clear();
     canvas_->update();
 }
 
@@ -88,8 +92,32 @@ void MixGridView::setCellBusy(quint64 face, quint64 background, bool busy) {
     canvas_->update();
 }
 
+void MixGridView::setCellError(quint64 face, quint64 background, const QString& error) {
+    Cell& cell = cells_[{face, background}];
+    cell.image = QImage();
+    cell.scaled = QPixmap();
+    cell.busy = false;
+    cell.error = error;
+    canvas_->update();
+}
+
+void MixGridView::setCellCaption(quint64 face, quint64 background, const QString& caption) {
+    cells_[{face, background}].caption = caption;
+    canvas_->update();
+}
+
+void MixGridView::setCellLocked(quint64 face, quint64 background, bool locked) {
+    cells_[{face, background}].locked = locked;
+    canvas_->update();
+}
+
 void MixGridView::clearCells() {
     cells_.clear();
+    canvas_->update();
+}
+
+void MixGridView::clearBusy() {
+    for (auto& [key, cell] : cells_) cell.busy = false;
     canvas_->update();
 }
 
@@ -113,6 +141,55 @@ QImage MixGridView::cell(quint64 face, quint64 background) const {
 bool MixGridView::isCellBusy(quint64 face, quint64 background) const {
     auto found = cells_.find({face, background});
     return found != cells_.end() && found->second.busy;
+}
+
+QString MixGridView::cellError(quint64 face, quint64 background) const {
+    auto found = cells_.find({face, background});
+    return found == cells_.end() ? QString() : found->second.error;
+}
+
+QString MixGridView::cellCaption(quint64 face, quint64 background) const {
+    auto found = cells_.find({face, background});
+    return found == cells_.end() ? QString() : found->second.caption;
+}
+
+bool MixGridView::isCellLocked(quint64 face, quint64 background) const {
+    auto found = cells_.find({face, background});
+    return found != cells_.end() && found->second.locked;
+}
+
+int MixGridView::busyCellCount() const {
+    int busy = 0;
+    for (const auto& face : faces_)
+        for (const auto& background : backgrounds_)
+            if (isCellBusy(face.key, background.key)) ++busy;
+    return busy;
+}
+
+QList<std::pair<quint64, quint64>> MixGridView::selectedCells() const {
+    QList<std::pair<quint64, quint64>> selected;
+    for (int row = 0; row < rowCount(); ++row)
+        for (int column = 0; column < columnCount(); ++column) {
+            const Key key{faces_[row].key, backgrounds_[column].key};
+            if (selected_ == std::make_pair(row, column) || also_selected_.count(key)) selected << key;
+        }
+    return selected;
+}
+
+void MixGridView::selectAll() {
+    also_selected_.clear();
+    for (const auto& face : faces_)
+        for (const auto& background : backgrounds_) also_selected_.insert({face.key, background.key});
+    canvas_->update();
+}
+
+void MixGridView::keyPressEvent(QKeyEvent* event) {
+    if (event->matches(QKeySequence::SelectAll)) {
+        selectAll();
+        event->accept();
+        return;
+    }
+    QScrollArea::keyPressEvent(event);
 }
 
 int MixGridView::filledCellCount() const {
@@ -224,7 +301,7 @@ void MixGridCanvas::paintCell(QPainter& painter, int row, int column) {
     const MixGridView::Key key{view_->faces_[row].key, view_->backgrounds_[column].key};
     auto found = view_->cells_.find(key);
     MixGridView::Cell* cell = found == view_->cells_.end() ? nullptr : &found->second;
-    const bool selected = view_->selected_ == std::make_pair(row, column);
+    const bool selected = view_->selected_ == std::make_pair(row, column) || view_->also_selected_.count(key) > 0;
     const bool hovered = view_->hovered_ == std::make_pair(row, column);
 
     QPainterPath frame;
@@ -241,8 +318,34 @@ void MixGridCanvas::paintCell(QPainter& painter, int row, int column) {
         painter.fillPath(frame, palette().color(QPalette::AlternateBase));
         painter.setPen(QPen(palette().color(QPalette::Mid), 1, Qt::DashLine));
         painter.drawPath(frame);
-        painter.setPen(palette().color(QPalette::PlaceholderText));
-        painter.drawText(rect, Qt::AlignCenter, cell && cell->busy ? tr("generating…") : tr("empty"));
+        if (cell && !cell->busy && !cell->error.isEmpty()) {
+            painter.setPen(QColor(200, 60, 50));
+            painter.drawText(rect.adjusted(8, 8, -8, -8), Qt::AlignCenter | Qt::TextWordWrap, tr("failed: %1").arg(cell->error));
+        } else {
+            painter.setPen(palette().color(QPalette::PlaceholderText));
+            painter.drawText(rect, Qt::AlignCenter, cell && cell->busy ? tr("generating…") : tr("empty"));
+        }
+    }
+    if (cell && !cell->caption.isEmpty() && !cell->image.isNull()) {
+        const QFontMetrics metrics(painter.font());
+        const QRect band(rect.left(), rect.bottom() - metrics.height() - 4, rect.width(), metrics.height() + 4);
+        painter.save();
+        painter.setClipPath(frame);
+        painter.fillRect(band, QColor(0, 0, 0, 120));
+        painter.setPen(Qt::white);
+        painter.drawText(band, Qt::AlignCenter, cell->caption);
+        painter.restore();
+    }
+    if (cell && cell->locked) {  // a padlock in the top-right corner
+        const QRectF body(rect.right() - 22, rect.top() + 13, 14, 10);
+        painter.save();
+        painter.setPen(QPen(Qt::white, 2));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawArc(QRectF(body.left() + 3, body.top() - 7, 8, 12), 0, 180 * 16);
+        painter.setPen(QPen(Qt::black, 1));
+        painter.setBrush(QColor(240, 190, 40));
+        painter.drawRoundedRect(body, 2, 2);
+        painter.restore();
     }
     if (cell && cell->busy && !cell->image.isNull()) {
         painter.fillPath(frame, QColor(0, 0, 0, 110));
@@ -265,12 +368,41 @@ void MixGridCanvas::mousePressEvent(QMouseEvent* event) {
     const auto at = view_->cellAt(event->position().toPoint());
     if (at.first < 0) {  // a click beside the cells clears the selection
         view_->selected_ = {-1, -1};
+        view_->also_selected_.clear();
         update();
         return;
     }
+    const MixGridView::Key key{view_->faces_[at.first].key, view_->backgrounds_[at.second].key};
+    if (event->modifiers() & Qt::ControlModifier) {  // toggles one cell in the selection
+        if (view_->selected_ == at) {
+            view_->selected_ = {-1, -1};
+        } else if (!view_->also_selected_.erase(key)) {
+            if (view_->selected_.first >= 0)
+                view_->also_selected_.insert(
+                    {view_->faces_[view_->selected_.first].key, view_->backgrounds_[view_->selected_.second].key});
+            view_->selected_ = at;
+        }
+        update();
+        return;
+    }
+    view_->also_selected_.clear();
     view_->selected_ = at;
     update();
     emit view_->cellClicked(view_->faces_[at.first].key, view_->backgrounds_[at.second].key);
+}
+
+void MixGridCanvas::contextMenuEvent(QContextMenuEvent* event) {
+    auto at = view_->cellAt(event->pos());
+    if (at.first < 0 && event->reason() == QContextMenuEvent::Keyboard) at = view_->selected_;
+    if (at.first < 0) return;
+    const MixGridView::Key key{view_->faces_[at.first].key, view_->backgrounds_[at.second].key};
+    if (view_->selected_ != at && !view_->also_selected_.count(key)) {
+        view_->also_selected_.clear();
+        view_->selected_ = at;
+        update();
+    }
+    event->accept();
+    emit view_->cellMenuRequested(key.first, key.second, event->globalPos());
 }
 
 void MixGridCanvas::mouseMoveEvent(QMouseEvent* event) {
@@ -279,10 +411,15 @@ void MixGridCanvas::mouseMoveEvent(QMouseEvent* event) {
         view_->hovered_ = at;
         update();
     }
-    if (at.first >= 0)
-        setToolTip(tr("%1 × %2").arg(view_->faces_[at.first].name, view_->backgrounds_[at.second].name));
-    else
+    if (at.first >= 0) {
+        QString tip = tr("%1 × %2").arg(view_->faces_[at.first].name, view_->backgrounds_[at.second].name);
+        auto found = view_->cells_.find({view_->faces_[at.first].key, view_->backgrounds_[at.second].key});
+        if (found != view_->cells_.end() && !found->second.caption.isEmpty()) tip += QStringLiteral("\n") + found->second.caption;
+        if (found != view_->cells_.end() && !found->second.error.isEmpty()) tip += QStringLiteral("\n") + found->second.error;
+        setToolTip(tip);
+    } else {
         setToolTip({});
+    }
 }
 
 }  // namespace facemix::ui

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <utility>
 
 #include <QImage>
@@ -36,7 +37,14 @@ public:
 
     void setCell(quint64 face, quint64 background, const QImage& image);
     void setCellBusy(quint64 face, quint64 background, bool busy);
+    // A failed cell shows `error` in place of an image (until setCell() or clearCells()).
+    void setCellError(quint64 face, quint64 background, const QString& error);
+    // A short line under the cell's image (its seed) and a padlock for locked cells.
+    void setCellCaption(quint64 face, quint64 background, const QString& caption);
+    void setCellLocked(quint64 face, quint64 background, bool locked);
     void clearCells();
+    // Clears every cell's busy mark (a run was cancelled).
+    void clearBusy();
 
     int rowCount() const { return int(faces_.size()); }
     int columnCount() const { return int(backgrounds_.size()); }
@@ -46,6 +54,10 @@ public:
     QString backgroundName(quint64 background) const;
     QImage cell(quint64 face, quint64 background) const;
     bool isCellBusy(quint64 face, quint64 background) const;
+    QString cellError(quint64 face, quint64 background) const;
+    QString cellCaption(quint64 face, quint64 background) const;
+    bool isCellLocked(quint64 face, quint64 background) const;
+    int busyCellCount() const;
     int filledCellCount() const;
 
     int cellSide() const { return cell_side_; }
@@ -54,12 +66,19 @@ public:
     QRect cellRect(int row, int column) const;
     QWidget* canvas() const;
     std::pair<int, int> selectedCell() const { return selected_; }  // (-1, -1) when none
+    // Every selected cell as (face key, background key): a click selects one, Ctrl+click adds or removes
+    // one, Ctrl+A selects all.
+    QList<std::pair<quint64, quint64>> selectedCells() const;
+    void selectAll();
 
 signals:
     void cellClicked(quint64 face, quint64 background);
+    // A right click (or the menu key) on a cell, which is then selected; `global` is where the menu goes.
+    void cellMenuRequested(quint64 face, quint64 background, const QPoint& global);
 
 protected:
     void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
 
 private:
     friend class MixGridCanvas;
@@ -67,6 +86,9 @@ private:
         QImage image;
         QPixmap scaled;  // the image at the current cell side, made when first drawn
         bool busy = false;
+        bool locked = false;
+        QString error;
+        QString caption;
     };
     using Key = std::pair<quint64, quint64>;
 
@@ -82,6 +104,7 @@ private:
     std::map<Key, Cell> cells_;
     int cell_side_ = 176;
     std::pair<int, int> selected_{-1, -1};
+    std::set<Key> also_selected_;  // Ctrl+click additions to selected_, by key so they survive relayouts
     std::pair<int, int> hovered_{-1, -1};
 };
 

@@ -51,9 +51,10 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
     steps_->setToolTip(tr("Denoising steps per cell; more is slower and usually finer"));
 
     cfg_scale_ = guidance_box(this, QStringLiteral("cfgScale"), tr("Classifier-free guidance over the whole condition (about 3)"));
-    face_guidance_ = guidance_box(this, QStringLiteral("faceGuidance"), tr("How strongly the face photo's identity is followed"));
+    face_guidance_ = guidance_box(this, QStringLiteral("faceGuidance"), tr("How strongly the face photo's identity is followed, as a weight on the CFG scale "
+                                                                                "(1 and 1 = plain guidance over both tokens)"));
     background_guidance_ =
-        guidance_box(this, QStringLiteral("backgroundGuidance"), tr("How strongly hair, clothes, light and scene are followed"));
+        guidance_box(this, QStringLiteral("backgroundGuidance"), tr("How strongly hair, clothes, light and scene are followed, as a weight on the CFG scale"));
 
     seed_ = new QSpinBox(this);
     seed_->setObjectName(QStringLiteral("seed"));
@@ -76,7 +77,8 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
                                 "cell, so cells differ only by face and background. Random: new seeds on every Mix."));
 
     QList<std::pair<QString, QString>> resolutions;
-    for (int side : studio_resolutions()) resolutions.append({tr("%1 px").arg(side), QString::number(side)});
+    for (int side : studio_resolutions())
+        resolutions.append({side == 0 ? tr("Model's native") : tr("%1 px").arg(side), QString::number(side)});
     resolution_ = combo_of(this, QStringLiteral("resolution"), resolutions);
     resolution_->setToolTip(tr("Side of the generated square images"));
 

@@ -99,6 +99,16 @@ void SourceList::addPaths(const QStringList& paths) {
     }
 }
 
+void SourceList::addPhotoFaces(const QString& path, const QList<int>& faces) {
+    if (faces.isEmpty()) return;
+    const QString name = QFileInfo(path).fileName();
+    if (holdsPath(path)) {
+        emit information(tr("%1 is already in %2.").arg(name, roleName()));
+        return;
+    }
+    chosen_faces_[submit({name, path, {}})] = faces;
+}
+
 void SourceList::addImage(const QImage& image) {
     if (image.isNull()) return;
     submit({tr("pasted image %1").arg(++pasted_count_), {}, image});
@@ -122,7 +132,7 @@ void SourceList::paste() {
     addMimeData(*mime);
 }
 
-void SourceList::submit(PhotoInput input) {
+quint64 SourceList::submit(PhotoInput input) {
     auto* item = new QListWidgetItem(placeholder_icon_, input.name, this);
     item->setFlags(Qt::ItemIsEnabled);  // not selectable: Delete acts on aligned faces only
     item->setToolTip(tr("Aligning %1…").arg(input.path.isEmpty() ? input.name : input.path));
@@ -132,11 +142,27 @@ void SourceList::submit(PhotoInput input) {
     placeholders_[request] = item;
     if (!path.isEmpty()) pending_paths_[request] = path;
     viewport()->update();
+    return request;
 }
 
 void SourceList::onAligned(const AlignmentResult& result) {
     if (!placeholders_.count(result.request)) return;  // the other list's photo
     const std::size_t found = result.faces.size();
+    if (auto chosen = chosen_faces_.find(result.request); chosen != chosen_faces_.end()) {
+        QList<int> faces;
+        for (int index : chosen->second) {
+            if (index >= 0 && std::size_t(index) < found)
+                faces << index;
+            else
+                emit problem(tr("%1 has no face %2 any more (it has %3).").arg(result.input.name).arg(index + 1).arg(found));
+        }
+        chosen_faces_.erase(chosen);
+        if (faces.isEmpty())
+            removePlaceholder(result.request);
+        else
+            addFaces(result, faces);
+        return;
+    }
     if (found == 1 || several_faces_ == SeveralFacesPolicy::All) {
         QList<int> all;
         for (std::size_t i = 0; i < found; ++i) all << int(i);
@@ -179,6 +205,7 @@ void SourceList::addFaces(const AlignmentResult& result, const QList<int>& faces
         entry.key = next_key_++;
         entry.name = found > 1 ? tr("%1 · %2").arg(result.input.name).arg(index + 1) : result.input.name;
         entry.path = result.input.path;
+        entry.photo_hash = result.photo_hash;
         entry.face_index = index;
         entry.faces_in_photo = found;
         entry.face = result.faces[std::size_t(index)].face;
@@ -223,6 +250,7 @@ void SourceList::removePlaceholder(quint64 request) {
     delete takeItem(row(found->second));
     placeholders_.erase(found);
     pending_paths_.erase(request);
+    chosen_faces_.erase(request);
     viewport()->update();
 }
 

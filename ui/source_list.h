@@ -24,6 +24,7 @@ struct SourceEntry {
     quint64 key = 0;      // stable for the session; the mix grid keys its rows and columns on it
     QString name;         // "couple.jpg", or "couple.jpg · 2" for the second face of a photo
     QString path;         // empty for pasted images
+    QString photo_hash;   // content hash of the photo (AlignmentResult::photo_hash)
     int face_index = 0;   // 0 = the largest face in the photo
     int faces_in_photo = 1;
     facemix::AlignedFace face;
@@ -43,6 +44,9 @@ public:
     QString roleName() const;  // "Faces" or "Backgrounds"
 
     void addPaths(const QStringList& paths);  // files and folders
+    // One photo with its faces already chosen (a reopened session): no question, even with several.
+    // A face index the photo does not have is reported as a problem.
+    void addPhotoFaces(const QString& path, const QList<int>& faces);
     void addImage(const QImage& image);       // pasted image data
     void addMimeData(const QMimeData& mime);  // a drop or the clipboard
     void paste();
@@ -74,7 +78,7 @@ protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
-    void submit(PhotoInput input);
+    quint64 submit(PhotoInput input);  // returns the aligner's request id
     void onAligned(const AlignmentResult& result);
     void onFailed(quint64 request, const QString& name, const QString& message);
     void onCancelled(const QList<quint64>& requests);
@@ -88,6 +92,7 @@ private:
     SeveralFacesPolicy several_faces_ = SeveralFacesPolicy::Ask;
     std::map<quint64, QListWidgetItem*> placeholders_;  // request -> its item while the photo is aligned
     std::map<quint64, QString> pending_paths_;          // request -> file, to refuse a second drop of it
+    std::map<quint64, QList<int>> chosen_faces_;        // request -> the faces addPhotoFaces() asked for
     std::map<quint64, SourceEntry> entries_;
     std::deque<AlignmentResult> choices_;  // photos with several faces waiting for the chooser
     QPointer<FaceChooser> chooser_;

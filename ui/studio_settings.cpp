@@ -4,11 +4,14 @@
 
 #include <QSettings>
 
+#include "diffusion/sampler.h"
+
 namespace facemix::ui {
 
 QStringList studio_sampler_names() {
-    return {QStringLiteral("ddim"),     QStringLiteral("plms"),     QStringLiteral("euler"),
-            QStringLiteral("euler_a"),  QStringLiteral("dpmpp_2m"), QStringLiteral("dpmpp_2m_karras")};
+    QStringList names;
+    for (const std::string& name : facemix::sampler_names()) names << QString::fromStdString(name);
+    return names;
 }
 
 QStringList studio_devices() { return {QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")}; }
@@ -17,7 +20,7 @@ QStringList studio_precisions() {
     return {QStringLiteral("auto"), QStringLiteral("fp32"), QStringLiteral("fp16"), QStringLiteral("bf16")};
 }
 
-QList<int> studio_resolutions() { return {256, 384, 512, 640, 768}; }
+QList<int> studio_resolutions() { return {0, 256, 384, 512, 640, 768}; }
 
 QString seed_policy_name(SeedPolicy policy) {
     switch (policy) {
@@ -49,38 +52,50 @@ double number_in(const QVariant& stored, double low, double high, double fallbac
 
 }  // namespace
 
-StudioSettings load_studio_settings(QSettings& settings) {
+StudioSettings studio_settings_from_values(const QVariantMap& stored) {
     const StudioSettings defaults;
     StudioSettings values;
-    settings.beginGroup(QStringLiteral("generation"));
-    values.sampler = one_of(settings.value("sampler"), studio_sampler_names(), defaults.sampler);
-    values.steps = int(number_in(settings.value("steps"), kMinSteps, kMaxSteps, defaults.steps));
-    values.cfg_scale = number_in(settings.value("cfg_scale"), 0.0, kMaxGuidance, defaults.cfg_scale);
-    values.face_guidance = number_in(settings.value("face_guidance"), 0.0, kMaxGuidance, defaults.face_guidance);
-    values.background_guidance =
-        number_in(settings.value("background_guidance"), 0.0, kMaxGuidance, defaults.background_guidance);
-    values.seed = qint64(number_in(settings.value("seed"), 0, double(kMaxSeed), double(defaults.seed)));
-    values.seed_policy = seed_policy_from_name(settings.value("seed_policy").toString(), defaults.seed_policy);
-    const int resolution = settings.value("resolution", defaults.resolution).toInt();
-    values.resolution = studio_resolutions().contains(resolution) ? resolution : defaults.resolution;
-    values.device = one_of(settings.value("device"), studio_devices(), defaults.device);
-    values.precision = one_of(settings.value("precision"), studio_precisions(), defaults.precision);
-    settings.endGroup();
+    const auto value = [&](const char* key) { return stored.value(QString::fromLatin1(key)); };
+    values.sampler = one_of(value("sampler"), studio_sampler_names(), defaults.sampler);
+    values.steps = int(number_in(value("steps"), kMinSteps, kMaxSteps, defaults.steps));
+    values.cfg_scale = number_in(value("cfg_scale"), 0.0, kMaxGuidance, defaults.cfg_scale);
+    values.face_guidance = number_in(value("face_guidance"), 0.0, kMaxGuidance, defaults.face_guidance);
+    values.background_guidance = number_in(value("background_guidance"), 0.0, kMaxGuidance, defaults.background_guidance);
+    values.seed = qint64(number_in(value("seed"), 0, double(kMaxSeed), double(defaults.seed)));
+    values.seed_policy = seed_policy_from_name(value("seed_policy").toString(), defaults.seed_policy);
+    bool ok = false;
+    const int resolution = value("resolution").toInt(&ok);
+    values.resolution = ok && studio_resolutions().contains(resolution) ? resolution : defaults.resolution;
+    values.device = one_of(value("device"), studio_devices(), defaults.device);
+    values.precision = one_of(value("precision"), studio_precisions(), defaults.precision);
     return values;
+}
+
+QVariantMap studio_settings_values(const StudioSettings& values) {
+    return {{QStringLiteral("sampler"), values.sampler},
+            {QStringLiteral("steps"), values.steps},
+            {QStringLiteral("cfg_scale"), values.cfg_scale},
+            {QStringLiteral("face_guidance"), values.face_guidance},
+            {QStringLiteral("background_guidance"), values.background_guidance},
+            {QStringLiteral("seed"), values.seed},
+            {QStringLiteral("seed_policy"), seed_policy_name(values.seed_policy)},
+            {QStringLiteral("resolution"), values.resolution},
+            {QStringLiteral("device"), values.device},
+            {QStringLiteral("precision"), values.precision}};
+}
+
+StudioSettings load_studio_settings(QSettings& settings) {
+    settings.beginGroup(QStringLiteral("generation"));
+    QVariantMap stored;
+    for (const QString& key : settings.childKeys()) stored.insert(key, settings.value(key));
+    settings.endGroup();
+    return studio_settings_from_values(stored);
 }
 
 void save_studio_settings(QSettings& settings, const StudioSettings& values) {
     settings.beginGroup(QStringLiteral("generation"));
-    settings.setValue("sampler", values.sampler);
-    settings.setValue("steps", values.steps);
-    settings.setValue("cfg_scale", values.cfg_scale);
-    settings.setValue("face_guidance", values.face_guidance);
-    settings.setValue("background_guidance", values.background_guidance);
-    settings.setValue("seed", values.seed);
-    settings.setValue("seed_policy", seed_policy_name(values.seed_policy));
-    settings.setValue("resolution", values.resolution);
-    settings.setValue("device", values.device);
-    settings.setValue("precision", values.precision);
+    const QVariantMap stored = studio_settings_values(values);
+    for (auto item = stored.begin(); item != stored.end(); ++item) settings.setValue(item.key(), item.value());
     settings.endGroup();
 }
 

@@ -2,6 +2,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QVariantMap>
 
 class QSettings;
 
@@ -21,22 +22,25 @@ struct StudioSettings {
     QString sampler = QStringLiteral("ddim");
     int steps = 30;
     double cfg_scale = 3.0;            // classifier-free guidance over the whole condition
-    double face_guidance = 1.0;        // weight of the face token's own guidance term
-    double background_guidance = 1.0;  // weight of the background token's own guidance term
+    // Weights on cfg_scale for the face and the background token. Both 1 is plain classifier-free
+    // guidance over the whole condition; otherwise each token group is guided separately with
+    // cfg_scale × its weight (core's face_scale and background_scale).
+    double face_guidance = 1.0;
+    double background_guidance = 1.0;
     qint64 seed = 42;
     SeedPolicy seed_policy = SeedPolicy::PerCell;
-    int resolution = 512;  // output side in px
+    int resolution = 0;  // output side in px; 0 = the model's native resolution
     QString device = QStringLiteral("auto");
     QString precision = QStringLiteral("auto");
 
     bool operator==(const StudioSettings&) const = default;
 };
 
-// The samplers offered in the panel. Fixed for now; core's sampler registry will supply them.
+// The samplers offered in the panel: core's sampler registry, in its order.
 QStringList studio_sampler_names();
 QStringList studio_devices();     // "auto", "cpu", "cuda"
 QStringList studio_precisions();  // "auto", "fp32", "fp16", "bf16"
-QList<int> studio_resolutions();
+QList<int> studio_resolutions();  // 0 (the model's native size) first
 
 QString seed_policy_name(SeedPolicy policy);  // "fixed", "per-cell", "random"
 SeedPolicy seed_policy_from_name(const QString& name, SeedPolicy fallback);
@@ -47,6 +51,11 @@ inline constexpr int kMinSteps = 1;
 inline constexpr int kMaxSteps = 1000;
 inline constexpr double kMaxGuidance = 30.0;
 inline constexpr qint64 kMaxSeed = 2147483647;
+
+// The settings as named values (QSettings keys, session JSON) and back; missing or invalid values fall
+// back to the defaults above, numbers are clamped into the limits.
+QVariantMap studio_settings_values(const StudioSettings& values);
+StudioSettings studio_settings_from_values(const QVariantMap& stored);
 
 // Reads and writes the "generation/" group of `settings`. Missing or invalid values fall back to
 // the defaults above.

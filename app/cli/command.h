@@ -17,5 +17,7 @@ void add_mix_command(CLI::App& app, int& exit_code);
 void add_interpolate_command(CLI::App& app, int& exit_code);
 void add_edit_command(CLI::App& app, int& exit_code);
 void add_replay_command(CLI::App& app, int& exit_code);
+void add_synth_command(CLI::App& app, int& exit_code);
+void add_train_command(CLI::App& app, int& exit_code);
 
 }  // namespace facemix::cli

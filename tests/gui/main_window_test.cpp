@@ -42,12 +42,12 @@ private slots:
         QStringList docks;
         for (auto* dock : window.findChildren<QDockWidget*>()) docks << dock->windowTitle();
         docks.sort();
-        QCOMPARE(docks, (QStringList{"Backgrounds", "Faces", "Log", "Model", "Settings"}));
+        QCOMPARE(docks, (QStringList{"Backgrounds", "Faces", "Interpolation", "Log", "Model", "Settings"}));
         QCOMPARE(window.faces()->flow(), QListView::TopToBottom);
         QCOMPARE(window.backgrounds()->flow(), QListView::LeftToRight);
         QVERIFY(!window.banner()->isVisible());
         QVERIFY(!window.progress()->isVisible());
-        QVERIFY(!window.mixAction()->isEnabled());  // until generation is wired
+        QVERIFY(!window.mixAction()->isEnabled());  // no model, no faces, no backgrounds yet
         QVERIFY(window.minimumSizeHint().height() <= 600);  // fits a small laptop screen
     }
 

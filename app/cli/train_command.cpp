@@ -1,0 +1,77 @@
+#include "cli/command.h"
+#include "cli/interrupt.h"
+#include "cli/progress_bar.h"
+
+#include "common/error.h"
+#include "train/trainer.h"
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+namespace facemix::cli {
+namespace {
+
+struct TrainOptions {
+    std::string data;
+    std::string config = "tiny-pixel";
+    std::string output;
+    std::int64_t steps = 0;  // 0 = the config's
+    std::string command;
+};
+
+int run_train(const TrainOptions& options) {
+    TrainConfig config = load_train_config(options.config);
+    if (options.steps > 0) config.steps = options.steps;
+    Trainer trainer(config, options.data, options.output, options.command);
+    const FacePairDataset& data = trainer.dataset();
+    std::cout << "training on " << data.training_images() << " images of " << data.identities() << " identities at "
+              << data.resolution() << " px"
+              << (trainer.resumed() ? ", resuming at step " + std::to_string(trainer.step()) : std::string()) << "\n";
+    ProgressBar progress(static_cast<std::size_t>(config.steps), "training");
+    progress.update(static_cast<std::size_t>(trainer.step()));
+    TrainCallbacks callbacks;
+    callbacks.on_step = [&](const TrainStepReport& report) {
+        char text[64];
+        std::snprintf(text, sizeof text, "loss %.4f", report.loss);
+        progress.update(static_cast<std::size_t>(report.step), text);
+    };
+    callbacks.on_sample = [&](const std::filesystem::path& path) {
+        progress.clear();
+        std::cout << "step " << trainer.step() << ": samples " << path.string() << "\n";
+    };
+    try {
+        trainer.train(callbacks, interrupt_token());
+    } catch (const Cancelled&) {
+        progress.finish();
+        std::cerr << "facemix: stopped at step " << trainer.step() << "; checkpoint saved, the same command resumes\n";
+        return kExitInterrupted;
+    }
+    progress.finish();
+    std::cout << "trained " << trainer.step() << " steps; model " << Trainer::bundle_path(options.output).string()
+              << ", loss curve " << (std::filesystem::path(options.output) / "loss.csv").string() << "\n";
+    return kExitOk;
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, int& exit_code) {
+    auto options = std::make_shared<TrainOptions>();
+    CLI::App* command = app.add_subcommand(
+        "train", "Train a pixel-space face mixer from scratch on a dataset folder (labels.csv with file and identity "
+                 "columns, e.g. from facemix synth); the same command resumes an interrupted run");
+    command->add_option("--data", options->data, "Dataset folder")->required();
+    command->add_option("--config", options->config, "Preset (tiny-pixel) or a JSON file of training settings")
+        ->capture_default_str();
+    command->add_option("-o,--output", options->output,
+                        "Run folder: model.safetensors (EMA weights), trainer_state.safetensors, loss.csv, samples/")
+        ->required();
+    command->add_option("--steps", options->steps, "Optimizer steps, overriding the config's (a resume may extend a run)");
+    command->callback([options, &exit_code] {
+        options->command = "facemix train --data " + options->data + " --config " + options->config +
+                           (options->steps > 0 ? " --steps " + std::to_string(options->steps) : std::string());
+        exit_code = run_train(*options);
+    });
+}
+
+}  // namespace facemix::cli

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+#include <opencv2/core/mat.hpp>
+
+namespace facemix {
+
+// One micro-batch of the face-mixer objective. The background token is embedded from the target
+// itself (masked), as the face mixer was trained; the face token from `face_source`.
+struct FacePairBatch {
+    at::Tensor target;       // x0: [B, 3, R, R] float32 in [-1, 1]
+    at::Tensor face_source;  // the target, or another render of the same identity: [B, 3, R, R]
+    std::vector<std::int64_t> images;   // dataset index of each target
+    std::vector<std::int64_t> sources;  // dataset index of each face source (== images[i] unless retrieved)
+};
+
+// A training set folder in memory: labels.csv (columns `file` and `identity`, others ignored; what
+// `facemix synth` writes and `facemix prep` will) and the aligned images it names, resized to
+// `resolution` px (0 = keep the images' own size, which must then be one size). The last
+// `holdout_identities` identities (in order of first appearance) are kept out of training batches
+// for validation samples.
+class FacePairDataset {
+public:
+    // Throws InputError naming the folder or file: no labels.csv, no file/identity column, an image
+    // that is missing, unreadable or not square, sizes that differ, or no identity left to train on.
+    FacePairDataset(const std::filesystem::path& folder, std::int64_t resolution, std::int64_t holdout_identities);
+
+    std::int64_t resolution() const { return resolution_; }
+    std::int64_t size() const { return static_cast<std::int64_t>(files_.size()); }
+    std::int64_t identities() const { return static_cast<std::int64_t>(identity_images_.size()); }
+    std::int64_t training_images() const { return static_cast<std::int64_t>(training_.size()); }
+    const std::string& file(std::int64_t index) const { return files_.at(static_cast<std::size_t>(index)); }
+    std::int64_t identity_of(std::int64_t index) const { return identity_.at(static_cast<std::size_t>(index)); }
+
+    // `batch` training targets drawn uniformly with replacement; each face source is another render of
+    // the target's identity with probability `retrieval_p` (when it has one), else the target. A pure
+    // function of `seed`: the trainer passes a seed derived from its own seed and the step.
+    FacePairBatch sample(std::uint64_t seed, std::int64_t batch, double retrieval_p) const;
+
+    // Image `image` as [1, 3, R, R] in [-1, 1], and as 8-bit BGR (what MixEngine takes).
+    at::Tensor image(std::int64_t index) const;
+    cv::Mat image_bgr(std::int64_t index) const;
+
+    // Images of the held-out identities (or, with none held out, of the first identities), for the
+    // sample grid: up to `count` identities, their renders in dataset order.
+    std::vector<std::vector<std::int64_t>> validation_identities(std::int64_t count) const;
+
+private:
+    std::int64_t resolution_ = 0;
+    std::vector<std::string> files_;
+    std::vector<std::int64_t> identity_;                      // dense identity index per image
+    std::vector<std::vector<std::int64_t>> identity_images_;  // images of each identity
+    std::vector<std::int64_t> training_;                      // images of non-held-out identities
+    std::int64_t holdout_ = 0;
+    at::Tensor pixels_;                                       // [N, 3, R, R] uint8, RGB
+};
+
+}  // namespace facemix

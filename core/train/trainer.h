@@ -1,0 +1,84 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <stop_token>
+#include <string>
+
+#include "bundle/model_bundle.h"
+#include "train/face_pair_dataset.h"
+#include "train/train_config.h"
+
+namespace facemix {
+
+// What the loop reports after each optimizer step.
+struct TrainStepReport {
+    std::int64_t step = 0;   // steps done, 1-based
+    std::int64_t steps = 0;  // config.steps
+    double loss = 0.0;       // mean over the step's micro-batches
+    double lr = 0.0;
+    double seconds = 0.0;    // training time of the whole run so far, resumes included
+};
+
+struct TrainCallbacks {
+    std::function<void(const TrainStepReport&)> on_step;
+    std::function<void(const std::filesystem::path&)> on_sample;      // a grid PNG was written
+    std::function<void(const std::filesystem::path&)> on_checkpoint;  // the bundle was written
+};
+
+// The face-mixer objective on a FacePairDataset, from scratch, on the CPU:
+//   t ~ U{0..T-1}, ε ~ N(0, I), x_t = sqrt(ᾱ_t) x0 + sqrt(1 − ᾱ_t) ε,
+//   context = [encoder(face crop of the face source), encoder(masked background of x0)] (token layout
+//   of the manifest), zeroed as a whole with probability cond_dropout (the CFG unconditional),
+//   loss = ‖UNet(x_t, t, context) − ε‖²  (mean), UNet and encoder trained jointly.
+// AdamW with linear warm-up, EMA of the weights (what the bundle gets), gradient accumulation.
+// Every draw (initial weights, batches, retrieval, noise, t, dropout) comes from a generator seeded
+// by (seed, step, micro-batch), so the RNG state of a run is its step, and a resumed run continues
+// bit-identically on the same machine and thread count.
+//
+// The run folder holds config.json, loss.csv (step,loss,lr,seconds), model.safetensors (a facemix
+// bundle of the EMA weights, ready for MixEngine), trainer_state.safetensors (raw weights, EMA, AdamW
+// moments, step, config) and samples/step_NNNNNNN.png (2 × 2 grids of held-out identities).
+class Trainer {
+public:
+    // Opens the dataset and either starts fresh or, when `run` holds a trainer state, resumes it. A
+    // state made with another config (anything but the number of steps) is refused with InputError.
+    // `command` goes into the bundle's provenance.
+    Trainer(TrainConfig config, const std::filesystem::path& data, const std::filesystem::path& run,
+            std::string command = {});
+    ~Trainer();
+    Trainer(const Trainer&) = delete;
+    Trainer& operator=(const Trainer&) = delete;
+
+    const TrainConfig& config() const;
+    const FacePairDataset& dataset() const;
+    std::int64_t step() const;  // optimizer steps done
+    bool resumed() const;
+
+    // Trains until config.steps, sampling and checkpointing as configured, and checkpoints and samples
+    // at the end. A stop request ends it after the current step: it checkpoints, then throws Cancelled.
+    void train(const TrainCallbacks& callbacks, std::stop_token stop);
+
+    // One optimizer step (all micro-batches); its mean loss. Appends to loss.csv.
+    TrainStepReport train_step();
+
+    // The ε-MSE of the current (raw) weights on a batch and noise fixed by the seed alone, no dropout:
+    // comparable across steps and runs.
+    double evaluation_loss(std::int64_t batch = 16) const;
+
+    void save_checkpoint();                    // model.safetensors + trainer_state.safetensors
+    std::filesystem::path write_sample_grid(); // samples/step_NNNNNNN.png from the EMA weights
+    ModelBundle ema_bundle() const;            // the manifest (at the dataset's resolution) + EMA weights
+    TensorMap weights() const;                 // the raw weights, "unet.*" and "encoder.*", copies
+
+    static std::filesystem::path bundle_path(const std::filesystem::path& run);
+    static std::filesystem::path state_path(const std::filesystem::path& run);
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace facemix

@@ -1,0 +1,154 @@
+// The studio's generation on the tiny random model, end to end: real photos dropped and aligned, the
+// model opened through the model panel, jobs run by the generation worker on its own thread.
+
+#include "main_window.h"
+
+#include "cell_viewer.h"
+#include "interpolation_panel.h"
+#include "log_panel.h"
+#include "message_banner.h"
+#include "mix_session.h"
+#include "progress_status.h"
+#include "studio_fixture.h"
+#include "studio_style.h"
+
+#include "io/content_hash.h"
+#include "mix/cell_export.h"
+#include "mix/compute_target.h"
+
+#include <QAction>
+#include <QClipboard>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSlider>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+using namespace facemix::test;
+using namespace facemix::ui;
+
+class StudioGenerationTest : public QObject {
+    Q_OBJECT
+private:
+    StudioFixture studio_;
+
+private slots:
+    // Mix fills all four cells from the worker while a 5 ms timer measures the event loop's worst stall;
+    // each cell carries its recipe (per-cell seeds in reading order, the photos by name and hash).
+    void mixFillsTheGridWithoutFreezingTheWindow() {
+        MainWindow window;
+        QVERIFY(!window.mixAction()->isEnabled());
+        QVERIFY(studio_.prepare(window, 4));
+        QVERIFY(window.mixAction()->isEnabled());
+        QCOMPARE(window.generator()->engineDescription(), QStringLiteral("cpu, fp32"));
+
+        StallMeter meter;
+        QElapsedTimer clock;
+        clock.start();
+        window.mixAction()->trigger();
+        QVERIFY(window.isMixing());
+        QCOMPARE(window.grid()->busyCellCount(), 4);
+        QVERIFY(window.progress()->isVisible());
+        int most_seen_busy_with_images = 0;
+        while (clock.elapsed() < kGenerateTimeoutMs && window.isMixing()) {
+            QTest::qWait(5);
+            if (window.grid()->filledCellCount() > 0 && window.grid()->filledCellCount() < 4)
+                most_seen_busy_with_images = std::max(most_seen_busy_with_images, window.grid()->busyCellCount());
+        }
+        const double seconds = double(clock.elapsed()) / 1000.0;
+        QTest::qWait(20);
+        const double worst_ms = meter.worstMs();
+        qInfo("2x2 mix, 4 steps, tiny model on the CPU: %.2f s; longest event-loop stall %.1f ms", seconds, worst_ms);
+        QVERIFY2(worst_ms < 250.0, qPrintable(QStringLiteral("the window froze for %1 ms").arg(worst_ms)));
+
+        QVERIFY(!window.isMixing());
+        QCOMPARE(window.grid()->filledCellCount(), 4);
+        QCOMPARE(window.grid()->busyCellCount(), 0);
+        QVERIFY(!window.progress()->isVisible());
+        QVERIFY(!window.banner()->isVisible());
+        QVERIFY2(most_seen_busy_with_images > 0, "cells should fill batch by batch, not all at once");
+        QCOMPARE(window.results().finishedCount(), 4);
+
+        const auto cells = all_cells(*window.grid());
+        const QString face_hash = QString::fromStdString(facemix::file_content_hash(testdata(kFaces[0]).toStdString()));
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            const MixCell* cell = window.results().cell(cells[i]);
+            QVERIFY(cell && cell->finished());
+            QCOMPARE(cell->image.cols, kTinySide);
+            QCOMPARE(cell->image.rows, kTinySide);
+            QCOMPARE(cell->recipe.seed, std::uint64_t(1234 + i));
+            QCOMPARE(cell->recipe.settings.steps, std::int64_t(4));
+            QCOMPARE(window.grid()->cellCaption(cells[i].first, cells[i].second), QStringLiteral("seed %1").arg(1234 + i));
+            QCOMPARE(window.grid()->cell(cells[i].first, cells[i].second).size(), QSize(kTinySide, kTinySide));
+        }
+        const MixCell* first = window.results().cell(cells[0]);
+        QCOMPARE(QString::fromStdString(first->recipe.face.sources.at(0).file), kFaces[0]);
+        QCOMPARE(QString::fromStdString(first->recipe.face.sources.at(0).image_hash), face_hash);
+        QCOMPARE(QString::fromStdString(first->recipe.background.sources.at(0).file), kBackgrounds[0]);
+        // Different sources and seeds make different pictures.
+        QVERIFY(window.grid()->cell(cells[0].first, cells[0].second) != window.grid()->cell(cells[3].first, cells[3].second));
+        QVERIFY(window.log()->toPlainText().contains(QStringLiteral("Generated 4 cells")));
+
+        if (const QByteArray shot = qgetenv("FACEMIX_SCREENSHOT"); !shot.isEmpty()) {
+            apply_studio_style(*qApp);
+            window.grid()->setCellSide(160);
+            QTest::qWait(200);
+            QVERIFY(window.grab().save(QString::fromLocal8Bit(shot)));
+        }
+    }
+
+    // Cancel in the middle of a run: the cells finished so far stay, the others are no longer busy, and
+    // the window mixes again afterwards.
+    void cancelMidwayKeepsFinishedCellsAndStaysUsable() {
+        MainWindow window;
+        QVERIFY(studio_.prepare(window, 8));
+        window.setBatchCells(1);
+        QSignalSpy finished(&window, &MainWindow::mixFinished);
+        window.mix();
+        QTRY_VERIFY_WITH_TIMEOUT(window.grid()->filledCellCount() >= 1, kGenerateTimeoutMs);
+        QElapsedTimer clock;
+        clock.start();
+        window.progress()->cancelRequested();
+        QVERIFY(StudioFixture::waitForMix(window));
+        qInfo("cancel answered in %lld ms", clock.elapsed());
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.at(0).at(0).toBool(), true);
+        const int filled = window.grid()->filledCellCount();
+        QVERIFY2(filled >= 1 && filled < 4, qPrintable(QString::number(filled)));
+        QCOMPARE(window.grid()->busyCellCount(), 0);
+        QVERIFY(!window.progress()->isVisible());
+        QVERIFY(window.log()->toPlainText().contains(QStringLiteral("Generation cancelled")));
+
+        window.settingsPanel()->setSettings(StudioFixture::fastSettings(2));
+        QVERIFY(window.mixAction()->isEnabled());
+        window.mixAction()->trigger();
+        QVERIFY(StudioFixture::waitForMix(window));
+        QCOMPARE(window.grid()->filledCellCount(), 4);
+    }
+
+    // A job that cannot run at all (here: CUDA asked for where there is none) is a visible, non-modal
+    // problem; the cells are not left busy.
+    void impossibleJobIsReportedWithoutBlocking() {
+        try {
+            facemix::resolve_compute_target("cuda", "fp32");
+            QSKIP("a CUDA device is present, so asking for one does not fail");
+        } catch (const std::exception&) {
+        }
+        MainWindow window;
+        QVERIFY(studio_.prepare(window, 4));
+        StudioSettings values = window.settingsPanel()->settings();
+        values.device = QStringLiteral("cuda");
+        window.settingsPanel()->setSettings(values);
+        window.mix();
+        QVERIFY(StudioFixture::waitForMix(window));
+        QVERIFY(window.banner()->isVisible());
+        QVERIFY2(window.banner()->lastMessage().contains(QStringLiteral("CUDA")), qPrintable(window.banner()->lastMessage()));
+        QCOMPARE(window.grid()->busyCellCount(), 0);
+        QCOMPARE(window.grid()->filledCellCount(), 0);
+        QVERIFY(QApplication::activeModalWidget() == nullptr);
+    }
+};
+
+QTEST_MAIN(StudioGenerationTest)
+#include "studio_generation_test.moc"

@@ -1,0 +1,79 @@
+// The studio's interpolation panel on the tiny random model.
+
+#include "main_window.h"
+
+#include "cell_viewer.h"
+#include "interpolation_panel.h"
+#include "log_panel.h"
+#include "message_banner.h"
+#include "mix_session.h"
+#include "progress_status.h"
+#include "studio_fixture.h"
+#include "studio_style.h"
+
+#include "io/content_hash.h"
+#include "mix/cell_export.h"
+#include "mix/compute_target.h"
+
+#include <QAction>
+#include <QClipboard>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSlider>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+using namespace facemix::test;
+using namespace facemix::ui;
+
+class StudioInterpolationTest : public QObject {
+    Q_OBJECT
+private:
+    StudioFixture studio_;
+
+private slots:
+    // Moving the slider renders a preview; a burst of moves is answered by the latest; exporting
+    // frames writes PNGs with recipes along the path, a strip and an animation.
+    void interpolationSliderPreviewsAndExportsFrames() {
+        MainWindow window;
+        QVERIFY(studio_.prepare(window, 3));
+        InterpolationPanel* panel = window.interpolation();
+        panel->setAxis(InterpolationPanel::Axis::Faces);
+        panel->choose(0, 1, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->previewsShown() >= 1, kGenerateTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(window.generator()->activeCount(), 0, kGenerateTimeoutMs);
+
+        panel->slider()->setValue(0);
+        QTRY_COMPARE_WITH_TIMEOUT(window.generator()->activeCount(), 0, kGenerateTimeoutMs);
+        const QImage at_a = panel->preview();
+        const int shown = panel->previewsShown();
+        for (int value : {10, 30, 50, 70, 100}) panel->slider()->setValue(value);
+        QTRY_COMPARE_WITH_TIMEOUT(window.generator()->activeCount(), 0, kGenerateTimeoutMs);
+        QVERIFY(panel->previewsShown() > shown);
+        QVERIFY2(panel->previewsShown() - shown <= 2, "superseded previews should be cancelled, not shown");
+        const QImage at_b = panel->preview();
+        QCOMPARE(at_b.size(), QSize(kTinySide, kTinySide));
+        QVERIFY(at_a != at_b);
+
+        const QString folder = studio_.path(QStringLiteral("frames"));
+        QSignalSpy exported(panel, &InterpolationPanel::framesExported);
+        QVERIFY(panel->exportFrames(folder, 3));
+        QVERIFY(exported.wait(kGenerateTimeoutMs));
+        const QStringList files = exported.at(0).at(1).toStringList();
+        QCOMPARE(files.size(), 5);
+        for (const QString& file : files) QVERIFY2(QFileInfo::exists(file), qPrintable(file));
+        QVERIFY(QFileInfo::exists(QDir(folder).filePath(QStringLiteral("interpolation_animation.png"))));
+        const facemix::Recipe second = facemix::read_recipe_png(QDir(folder).filePath(QStringLiteral("frame_002.png")).toStdString());
+        QCOMPARE(second.seed, std::uint64_t(1234));
+        QCOMPARE(second.face.sources.size(), std::size_t(2));
+        QCOMPARE(QString::fromStdString(second.face.sources[0].file), kFaces[0]);
+        QCOMPARE(QString::fromStdString(second.face.sources[1].file), kFaces[1]);
+        QVERIFY(std::abs(second.face.t - 0.5) < 1e-9);
+        const cv::Mat strip = cv::imread(files.at(3).toStdString(), cv::IMREAD_COLOR);
+        QCOMPARE(strip.cols, 3 * kTinySide + 2 * 4);
+    }
+};
+
+QTEST_MAIN(StudioInterpolationTest)
+#include "studio_interpolation_test.moc"

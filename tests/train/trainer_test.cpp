@@ -1,0 +1,224 @@
+#include "bundle/model_bundle.h"
+#include "bundle/random_bundle.h"
+#include "common/error.h"
+#include "io/image_file.h"
+#include "mix/mix_engine.h"
+#include "support/test_data.h"
+#include "train/face_pair_dataset.h"
+#include "train/synthetic_dataset.h"
+#include "train/train_config.h"
+#include "train/trainer.h"
+
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <numeric>
+#include <set>
+#include <sstream>
+
+#include <ATen/ops/equal.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace facemix {
+namespace {
+
+// 6 identities x 3 renders at 64 px, rendered once for the whole suite.
+const std::filesystem::path& tiny_dataset() {
+    static test::TempDir folder;
+    static const bool written = [] {
+        SyntheticDatasetOptions options;
+        options.output = folder.path();
+        options.identities = 6;
+        options.renders = 3;
+        options.seed = 5;
+        options.size = 64;
+        write_synthetic_dataset(options);
+        return true;
+    }();
+    (void)written;
+    return folder.path();
+}
+
+// The tiny-pixel architecture at 16 px, with a recipe that learns visibly in a few dozen steps.
+TrainConfig tiny_config(std::int64_t steps) {
+    TrainConfig config;
+    config.architecture = tiny_pixel_manifest(16);
+    config.steps = steps;
+    config.batch = 8;
+    config.lr = 3e-3;
+    config.warmup = 5;
+    config.ema_decay = 0.9;
+    config.cond_dropout = 0.1;
+    config.retrieval_p = 0.5;
+    config.holdout_identities = 2;
+    config.sample_every = 0;
+    config.sample_steps = 3;
+    config.checkpoint_every = 0;
+    config.seed = 11;
+    return config;
+}
+
+std::vector<std::string> loss_rows_without_time(const std::filesystem::path& csv) {
+    std::ifstream file(csv);
+    std::vector<std::string> rows;
+    std::string line;
+    while (std::getline(file, line)) rows.push_back(line.substr(0, line.rfind(',')));
+    return rows;
+}
+
+TEST(FacePairDataset, BatchesArePureFunctionsOfTheSeedAndRetrievalStaysWithinTheIdentity) {
+    const FacePairDataset data(tiny_dataset(), 16, 2);
+    EXPECT_EQ(data.resolution(), 16);
+    EXPECT_EQ(data.identities(), 6);
+    EXPECT_EQ(data.training_images(), 12);
+    const FacePairBatch a = data.sample(3, 32, 1.0), b = data.sample(3, 32, 1.0), c = data.sample(4, 32, 1.0);
+    EXPECT_EQ(a.images, b.images);
+    EXPECT_TRUE(at::equal(a.target, b.target));
+    EXPECT_NE(a.images, c.images);
+    EXPECT_EQ(a.target.sizes(), (std::vector<std::int64_t>{32, 3, 16, 16}));
+    EXPECT_LE(a.target.max().item<float>(), 1.0f);
+    EXPECT_GE(a.target.min().item<float>(), -1.0f);
+    for (std::size_t i = 0; i < a.images.size(); ++i) {
+        EXPECT_LT(data.identity_of(a.images[i]), 4) << "a held-out identity was trained on";
+        EXPECT_NE(a.sources[i], a.images[i]) << "retrieval_p 1 must take another render";
+        EXPECT_EQ(data.identity_of(a.sources[i]), data.identity_of(a.images[i]));
+    }
+    const FacePairBatch same = data.sample(3, 32, 0.0);
+    EXPECT_EQ(same.sources, same.images);
+    EXPECT_TRUE(at::equal(same.face_source, same.target));
+    // About half of the face sources are retrieved at p = 0.5.
+    const FacePairBatch half = data.sample(9, 400, 0.5);
+    std::size_t retrieved = 0;
+    for (std::size_t i = 0; i < half.images.size(); ++i) retrieved += half.sources[i] != half.images[i];
+    EXPECT_GT(retrieved, 150u);
+    EXPECT_LT(retrieved, 250u);
+    const auto validation = data.validation_identities(2);
+    ASSERT_EQ(validation.size(), 2u);
+    EXPECT_EQ(data.identity_of(validation[0][0]), 4);
+    EXPECT_EQ(data.identity_of(validation[1][2]), 5);
+}
+
+TEST(Trainer, FortyStepsLowerTheLossOnAFixedEvaluationBatch) {
+    test::TempDir run;
+    Trainer trainer(tiny_config(40), tiny_dataset(), run.path());
+    const double initial = trainer.evaluation_loss();
+    std::vector<double> losses;
+    for (int i = 0; i < 40; ++i) {
+        trainer.train_step();
+        losses.push_back(trainer.evaluation_loss());
+    }
+    const double first = std::accumulate(losses.begin(), losses.begin() + 10, 0.0) / 10;
+    const double last = std::accumulate(losses.end() - 10, losses.end(), 0.0) / 10;
+    std::cout << "evaluation loss: initial " << initial << ", mean of steps 1-10 " << first << ", mean of steps 31-40 "
+              << last << "\n";
+    EXPECT_LT(last, 0.6 * first);
+    EXPECT_LT(last, 0.5 * initial);
+    // loss.csv has a header and one row per step.
+    EXPECT_EQ(loss_rows_without_time(run.path() / "loss.csv").size(), 41u);
+}
+
+TEST(Trainer, ResumeContinuesBitIdenticallyAndTheBundleGeneratesInMixEngine) {
+    test::TempDir split, straight;
+    TrainConfig config = tiny_config(10);
+    config.grad_accumulation = 2;  // accumulation and EMA are part of what must resume exactly
+    {
+        Trainer first(config, tiny_dataset(), split.path());
+        first.train({}, {});
+        EXPECT_EQ(first.step(), 10);
+    }
+    config.steps = 20;
+    Trainer resumed(config, tiny_dataset(), split.path());
+    EXPECT_TRUE(resumed.resumed());
+    EXPECT_EQ(resumed.step(), 10);
+    resumed.train({}, {});
+    Trainer whole(config, tiny_dataset(), straight.path());
+    EXPECT_FALSE(whole.resumed());
+    whole.train({}, {});
+
+    const TensorMap a = resumed.weights(), b = whole.weights();
+    ASSERT_EQ(a.size(), b.size());
+    for (const auto& [name, tensor] : a) EXPECT_TRUE(at::equal(tensor, b.at(name))) << name;
+    const ModelBundle bundle_a = read_bundle(Trainer::bundle_path(split.path()));
+    const ModelBundle bundle_b = read_bundle(Trainer::bundle_path(straight.path()));
+    for (const auto& [name, tensor] : bundle_b.unet) EXPECT_TRUE(at::equal(bundle_a.unet.at(name), tensor)) << name;
+    for (const auto& [name, tensor] : bundle_b.encoder) EXPECT_TRUE(at::equal(bundle_a.encoder.at(name), tensor)) << name;
+    // The EMA weights are not the raw ones.
+    EXPECT_FALSE(at::equal(bundle_b.unet.begin()->second, b.at("unet." + bundle_b.unet.begin()->first)));
+    EXPECT_EQ(loss_rows_without_time(split.path() / "loss.csv"), loss_rows_without_time(straight.path() / "loss.csv"));
+
+    // The bundle is a pixel-space face mixer at the dataset's resolution that MixEngine runs unchanged.
+    EXPECT_FALSE(bundle_b.manifest.latent_space());
+    EXPECT_EQ(bundle_b.manifest.native_resolution, 16);
+    MixEngine engine(bundle_b, "trained", ComputeTarget{});
+    const FacePairDataset& data = whole.dataset();
+    MixJob job;
+    job.faces.push_back({data.file(12), data.file(12), 0, data.image_bgr(12)});
+    job.backgrounds.push_back({data.file(15), data.file(15), 0, data.image_bgr(15)});
+    job.settings.steps = 5;
+    job.cells = grid_cells(1, 1, 3, SeedPolicy::Fixed);
+    std::vector<CellResult> cells;
+    engine.run(job, {[&](const CellResult& cell) { cells.push_back(cell); }, {}}, std::stop_token());
+    ASSERT_EQ(cells.size(), 1u);
+    ASSERT_TRUE(cells[0].ok()) << cells[0].error;
+    EXPECT_EQ(cells[0].image.size(), cv::Size(16, 16));
+
+    // The end of a run leaves a 2 x 2 sample grid: 3 tiles of 64 px and 2 gaps of 4 px a side.
+    const cv::Mat grid = load_image(straight.path() / "samples" / "step_0000020.png");
+    EXPECT_EQ(grid.size(), cv::Size(200, 200));
+
+    // A stop request checkpoints before it throws.
+    config.steps = 30;
+    Trainer stopped(config, tiny_dataset(), straight.path());
+    std::stop_source stop;
+    stop.request_stop();
+    EXPECT_THROW(stopped.train({}, stop.get_token()), Cancelled);
+    EXPECT_EQ(stopped.step(), 20);
+    EXPECT_TRUE(std::filesystem::exists(Trainer::state_path(straight.path())));
+}
+
+std::string input_error(const std::function<void()>& action) {
+    try {
+        action();
+    } catch (const InputError& error) {
+        return error.what();
+    }
+    return "(no InputError)";
+}
+
+TEST(TrainConfig, BadConfigsAreRefusedWithASentenceNamingTheSetting) {
+    EXPECT_EQ(load_train_config("tiny-pixel").architecture, tiny_pixel_manifest());
+    EXPECT_NE(input_error([] { train_config_from_json({{"steps", 0}}, "c.json"); }).find("\"steps\""), std::string::npos);
+    EXPECT_NE(input_error([] { train_config_from_json({{"learning_rate", 0.1}}, "c.json"); }).find("learning_rate"),
+              std::string::npos);
+    EXPECT_NE(input_error([] { train_config_from_json({{"retrieval_p", 1.5}}, "c.json"); }).find("retrieval_p"),
+              std::string::npos);
+    EXPECT_NE(input_error([] { train_config_from_json({{"batch", "eight"}}, "c.json"); }).find("\"batch\""),
+              std::string::npos);
+    EXPECT_NE(input_error([] { train_config_from_json({{"architecture", "huge"}}, "c.json"); }).find("huge"),
+              std::string::npos);
+    EXPECT_NE(input_error([] {
+                  train_config_from_json({{"architecture", manifest_to_json(face_mixer_manifest("tiny"))}}, "c.json");
+              }).find("VAE"),
+              std::string::npos);
+    EXPECT_NE(input_error([] { load_train_config("/no/such/config.json"); }).find("/no/such/config.json"), std::string::npos);
+    // A round trip keeps every setting.
+    TrainConfig config = tiny_config(7);
+    EXPECT_EQ(train_config_from_json(train_config_to_json(config), "round trip"), config);
+
+    // A run folder refuses another recipe, and a dataset that cannot spare the held-out identities is refused.
+    test::TempDir run;
+    { Trainer first(tiny_config(1), tiny_dataset(), run.path()); first.train({}, {}); }
+    TrainConfig other = tiny_config(2);
+    other.lr = 1e-4;
+    EXPECT_NE(input_error([&] { Trainer again(other, tiny_dataset(), run.path()); }).find("another training config"),
+              std::string::npos);
+    TrainConfig greedy = tiny_config(2);
+    greedy.holdout_identities = 6;
+    test::TempDir empty;
+    EXPECT_NE(input_error([&] { Trainer again(greedy, tiny_dataset(), empty.path()); }).find("none to train on"),
+              std::string::npos);
+}
+
+}  // namespace
+}  // namespace facemix

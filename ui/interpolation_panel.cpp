@@ -1,0 +1,355 @@
+#include "interpolation_panel.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPointer>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QThreadPool>
+#include <QVBoxLayout>
+
+#include "io/apng_writer.h"
+#include "io/image_file.h"
+#include "mix/cell_export.h"
+#include "mix/contact_sheet.h"
+#include "mix/mix_job.h"
+#include "mix_job_builder.h"
+#include "source_list.h"
+
+namespace facemix::ui {
+
+// The sources a preview or an export runs on: the two ends of the moving list and the one held still.
+struct InterpolationPanel::Choice {
+    Axis axis = Axis::Faces;
+    SourceEntry from;
+    SourceEntry to;
+    SourceEntry held;
+};
+
+namespace {
+
+void fill(QComboBox* combo, const QList<SourceEntry>& entries, int fallback_index) {
+    const QVariant kept = combo->currentData();
+    const QSignalBlocker quiet(combo);
+    combo->clear();
+    for (const SourceEntry& entry : entries) combo->addItem(QIcon(QPixmap::fromImage(entry.thumbnail)), entry.name, entry.key);
+    const int index = kept.isValid() ? combo->findData(kept) : -1;
+    combo->setCurrentIndex(index >= 0 ? index : std::min(fallback_index, combo->count() - 1));
+}
+
+const SourceEntry* chosen(const QComboBox* combo, const SourceList* list) {
+    const QVariant key = combo->currentData();
+    return key.isValid() ? list->entry(key.toULongLong()) : nullptr;
+}
+
+facemix::MixJob job_for(const InterpolationPanel::Axis axis, const SourceEntry& from, const SourceEntry& to,
+                        const SourceEntry& held) {
+    facemix::MixJob job;
+    auto& moving = axis == InterpolationPanel::Axis::Faces ? job.faces : job.backgrounds;
+    auto& still = axis == InterpolationPanel::Axis::Faces ? job.backgrounds : job.faces;
+    moving = {mix_source_of(from), mix_source_of(to)};
+    still = {mix_source_of(held)};
+    return job;
+}
+
+}  // namespace
+
+InterpolationPanel::InterpolationPanel(SourceList* faces, SourceList* backgrounds, GenerationWorker* worker,
+                                       std::function<StudioSettings()> settings, QWidget* parent)
+    : QWidget(parent), faces_(faces), backgrounds_(backgrounds), worker_(worker), settings_(std::move(settings)) {
+    setObjectName(QStringLiteral("interpolationPanel"));
+    axis_ = new QComboBox(this);
+    axis_->setObjectName(QStringLiteral("interpolationAxis"));
+    axis_->addItem(tr("Between two faces"));
+    axis_->addItem(tr("Between two backgrounds"));
+    from_ = new QComboBox(this);
+    from_->setObjectName(QStringLiteral("interpolationFrom"));
+    to_ = new QComboBox(this);
+    to_->setObjectName(QStringLiteral("interpolationTo"));
+    held_ = new QComboBox(this);
+    held_->setObjectName(QStringLiteral("interpolationHeld"));
+    for (QComboBox* combo : {from_, to_, held_}) {
+        combo->setIconSize(QSize(24, 24));
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(10);
+    }
+
+    slider_ = new QSlider(Qt::Horizontal, this);
+    slider_->setObjectName(QStringLiteral("interpolationSlider"));
+    slider_->setRange(0, kSliderMaximum);
+    slider_->setValue(kSliderMaximum / 2);
+    slider_->setToolTip(tr("Where between the two the preview sits (a quick %1-step render)").arg(kPreviewSteps));
+    position_label_ = new QLabel(this);
+    position_label_->setMinimumWidth(40);
+
+    preview_label_ = new QLabel(this);
+    preview_label_->setObjectName(QStringLiteral("interpolationPreview"));
+    preview_label_->setFixedSize(kPreviewSide, kPreviewSide);
+    preview_label_->setAlignment(Qt::AlignCenter);
+    preview_label_->setFrameShape(QFrame::StyledPanel);
+    preview_label_->setText(tr("Move the slider\nfor a preview"));
+    status_ = new QLabel(this);
+    status_->setObjectName(QStringLiteral("interpolationStatus"));
+    status_->setWordWrap(true);
+
+    frames_ = new QSpinBox(this);
+    frames_->setObjectName(QStringLiteral("interpolationFrames"));
+    frames_->setRange(2, 240);
+    frames_->setValue(12);
+    frames_->setToolTip(tr("Frames from the first to the second, all with the settings' seed"));
+    export_ = new QPushButton(tr("Export frames…"), this);
+    export_->setObjectName(QStringLiteral("exportFrames"));
+    connect(export_, &QPushButton::clicked, this, &InterpolationPanel::chooseExportFolder);
+
+    held_label_ = new QLabel(tr("On background"), this);
+    auto* form = new QFormLayout;
+    form->addRow(tr("Slide"), axis_);
+    form->addRow(tr("From"), from_);
+    form->addRow(tr("To"), to_);
+    form->addRow(held_label_, held_);
+    auto* slider_row = new QHBoxLayout;
+    slider_row->addWidget(slider_, 1);
+    slider_row->addWidget(position_label_);
+    auto* export_row = new QHBoxLayout;
+    export_row->addWidget(new QLabel(tr("Frames"), this));
+    export_row->addWidget(frames_);
+    export_row->addStretch(1);
+    export_row->addWidget(export_);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(slider_row);
+    layout->addWidget(preview_label_, 0, Qt::AlignHCenter);
+    layout->addWidget(status_);
+    layout->addLayout(export_row);
+    layout->addStretch(1);
+
+    connect(axis_, &QComboBox::currentIndexChanged, this, [this] {
+        refreshSources();
+        requestPreview();
+    });
+    for (QComboBox* combo : {from_, to_, held_}) connect(combo, &QComboBox::currentIndexChanged, this, &InterpolationPanel::requestPreview);
+    connect(slider_, &QSlider::valueChanged, this, &InterpolationPanel::requestPreview);
+    connect(worker_, &GenerationWorker::cellReady, this, &InterpolationPanel::onCell);
+    connect(worker_, &GenerationWorker::jobFinished, this, [this](quint64 job, bool cancelled) { onJobEnded(job, cancelled, {}); });
+    connect(worker_, &GenerationWorker::jobFailed, this, [this](quint64 job, const QString& error) { onJobEnded(job, false, error); });
+    refreshSources();
+}
+
+InterpolationPanel::Axis InterpolationPanel::axis() const { return axis_->currentIndex() == 1 ? Axis::Backgrounds : Axis::Faces; }
+
+void InterpolationPanel::setAxis(Axis axis) { axis_->setCurrentIndex(axis == Axis::Backgrounds ? 1 : 0); }
+
+double InterpolationPanel::position() const { return double(slider_->value()) / kSliderMaximum; }
+
+void InterpolationPanel::refreshSources() {
+    const bool faces = axis() == Axis::Faces;
+    const QList<SourceEntry> moving = (faces ? faces_ : backgrounds_)->entries();
+    const QList<SourceEntry> still = (faces ? backgrounds_ : faces_)->entries();
+    fill(from_, moving, 0);
+    fill(to_, moving, 1);
+    fill(held_, still, 0);
+    held_label_->setText(faces ? tr("On background") : tr("With face"));
+    position_label_->setText(QString::number(position(), 'f', 2));
+    updateEnabled();
+}
+
+void InterpolationPanel::choose(int from, int to, int held) {
+    {
+        const QSignalBlocker a(from_), b(to_), c(held_);
+        from_->setCurrentIndex(from);
+        to_->setCurrentIndex(to);
+        held_->setCurrentIndex(held);
+    }
+    updateEnabled();
+    requestPreview();
+}
+
+void InterpolationPanel::updateEnabled() {
+    Choice choice;
+    QString why;
+    const bool ready = currentChoice(choice, why);
+    export_->setEnabled(ready && !isExporting());
+    slider_->setEnabled(ready);
+    if (!ready && !isExporting()) status_->setText(why);
+}
+
+bool InterpolationPanel::currentChoice(Choice& choice, QString& why) const {
+    const bool faces = axis() == Axis::Faces;
+    const SourceList* moving = faces ? faces_ : backgrounds_;
+    const SourceList* still = faces ? backgrounds_ : faces_;
+    const SourceEntry* from = chosen(from_, moving);
+    const SourceEntry* to = chosen(to_, moving);
+    const SourceEntry* held = chosen(held_, still);
+    if (!worker_->hasModel()) {
+        why = tr("Open a model to slide between sources.");
+        return false;
+    }
+    if (!from || !to || from->key == to->key) {
+        why = faces ? tr("Add two faces to slide between them.") : tr("Add two backgrounds to slide between them.");
+        return false;
+    }
+    if (!held) {
+        why = faces ? tr("Add a background to put the faces on.") : tr("Add a face to put on the backgrounds.");
+        return false;
+    }
+    choice = {axis(), *from, *to, *held};
+    return true;
+}
+
+void InterpolationPanel::requestPreview() {
+    position_label_->setText(QString::number(position(), 'f', 2));
+    Choice choice;
+    QString why;
+    if (!currentChoice(choice, why)) {
+        updateEnabled();
+        return;
+    }
+    if (preview_job_) worker_->cancel(preview_job_);  // the latest position wins
+    const StudioSettings values = settings_();
+    facemix::MixJob job = job_for(choice.axis, choice.from, choice.to, choice.held);
+    job.settings = sampling_settings_of(values);
+    job.settings.steps = std::min<std::int64_t>(kPreviewSteps, values.steps);
+    facemix::CellRequest cell;
+    cell.seed = std::uint64_t(values.seed);
+    (choice.axis == Axis::Faces ? cell.face : cell.background) = {0, 1, position(), facemix::Interpolation::Slerp};
+    job.cells = {cell};
+    job.batch_cells = 1;
+    preview_job_ = worker_->submit(std::move(job));
+    if (!isExporting()) status_->setText(tr("Rendering a %1-step preview…").arg(std::min(kPreviewSteps, values.steps)));
+}
+
+void InterpolationPanel::chooseExportFolder() {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Export interpolation frames to"));
+    if (!folder.isEmpty()) exportFrames(folder, frames_->value());
+}
+
+bool InterpolationPanel::exportFrames(const QString& folder, int frames) {
+    Choice choice;
+    QString why;
+    if (isExporting()) why = tr("Frames are being exported already.");
+    if (!why.isEmpty() || !currentChoice(choice, why)) {
+        emit problem(why);
+        return false;
+    }
+    if (!QDir().mkpath(folder)) {
+        emit problem(tr("Cannot create the folder %1.").arg(folder));
+        return false;
+    }
+    const StudioSettings values = settings_();
+    facemix::MixJob job = job_for(choice.axis, choice.from, choice.to, choice.held);
+    job.settings = sampling_settings_of(values);
+    try {
+        job.cells = facemix::interpolation_cells(choice.axis == Axis::Faces ? facemix::InterpolationAxis::Face
+                                                                           : facemix::InterpolationAxis::Background,
+                                                 2, std::size_t(frames), std::uint64_t(values.seed), facemix::Interpolation::Slerp);
+    } catch (const std::exception& error) {
+        emit problem(QString::fromUtf8(error.what()));
+        return false;
+    }
+    export_folder_ = folder;
+    export_total_ = frames;
+    export_frames_.clear();
+    export_job_ = worker_->submit(std::move(job));
+    status_->setText(tr("Rendering %1 frames…").arg(frames));
+    updateEnabled();
+    emit information(tr("Rendering %1 interpolation frames from %2 to %3 into %4.")
+                         .arg(frames)
+                         .arg(choice.from.name, choice.to.name, folder));
+    return true;
+}
+
+void InterpolationPanel::onCell(const GeneratedCell& cell) {
+    if (cell.job == export_job_ && export_job_) {
+        if (!cell.ok()) emit problem(tr("Frame %1 failed: %2").arg(cell.column + 1).arg(cell.error));
+        export_frames_[cell.column] = cell;
+        status_->setText(tr("Rendered frame %1 of %2…").arg(export_frames_.size()).arg(export_total_));
+        return;
+    }
+    if (cell.job != preview_job_ || !preview_job_) return;  // a superseded preview
+    if (!cell.ok()) {
+        status_->setText(tr("The preview failed: %1").arg(cell.error));
+        emit problem(tr("The interpolation preview failed: %1").arg(cell.error));
+        return;
+    }
+    preview_ = cell.preview;
+    preview_label_->setPixmap(
+        QPixmap::fromImage(preview_.scaled(kPreviewSide, kPreviewSide, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    ++previews_shown_;
+    if (!isExporting()) status_->setText(tr("Preview at %1 (seed %2)").arg(position(), 0, 'f', 2).arg(cell.seed));
+    emit previewShown();
+}
+
+void InterpolationPanel::onJobEnded(quint64 job, bool cancelled, const QString& error) {
+    if (job == preview_job_) {
+        if (!error.isEmpty()) {
+            status_->setText(error);
+            emit problem(error);
+        }
+        return;
+    }
+    if (job != export_job_ || !export_job_) return;
+    export_job_ = 0;
+    if (!error.isEmpty()) emit problem(tr("Exporting frames failed: %1").arg(error));
+    if (cancelled) emit information(tr("Frame export cancelled; writing the %1 frames that were finished.").arg(export_frames_.size()));
+    writeFrames();
+    updateEnabled();
+}
+
+// Writes the finished frames off the GUI thread (PNG encoding of full-size frames takes a while).
+void InterpolationPanel::writeFrames() {
+    std::vector<GeneratedCell> frames;
+    for (auto& [index, cell] : export_frames_)
+        if (cell.ok()) frames.push_back(cell);
+    export_frames_.clear();
+    if (frames.empty()) {
+        status_->setText(tr("No frames to write."));
+        return;
+    }
+    status_->setText(tr("Writing %1 frames…").arg(frames.size()));
+    const QString folder = export_folder_;
+    QPointer<InterpolationPanel> self(this);
+    QThreadPool::globalInstance()->start([self, folder, frames = std::move(frames)] {
+        QStringList files;
+        QString error;
+        try {
+            const QDir dir(folder);
+            std::vector<cv::Mat> images;
+            for (const GeneratedCell& frame : frames) {
+                const QString path = dir.filePath(QStringLiteral("frame_%1.png").arg(frame.column + 1, 3, 10, QLatin1Char('0')));
+                facemix::write_recipe_png(path.toStdString(), frame.image, frame.recipe);
+                files << path;
+                images.push_back(frame.image);
+            }
+            const QString strip = dir.filePath(QStringLiteral("interpolation_strip.png"));
+            facemix::write_image_atomic(strip.toStdString(), facemix::image_strip(images, 4));
+            files << strip;
+            const QString animation = dir.filePath(QStringLiteral("interpolation_animation.png"));
+            facemix::write_apng_atomic(animation.toStdString(), images, kFrameMilliseconds);
+            files << animation;
+        } catch (const std::exception& failure) {
+            error = QObject::tr("Writing the frames to %1 failed: %2").arg(folder, QString::fromUtf8(failure.what()));
+        }
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, folder, files, error] {
+                if (!self) return;
+                if (!error.isEmpty()) {
+                    self->status_->setText(error);
+                    emit self->problem(error);
+                    return;
+                }
+                self->status_->setText(tr("Wrote %1 frames, a strip and an animation.").arg(files.size() - 2));
+                emit self->information(tr("Exported the interpolation to %1.").arg(folder));
+                emit self->framesExported(folder, files);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+}  // namespace facemix::ui

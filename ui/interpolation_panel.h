@@ -1,0 +1,96 @@
+#pragma once
+
+#include <functional>
+#include <map>
+
+#include <QImage>
+#include <QWidget>
+
+#include "generation_worker.h"
+#include "studio_settings.h"
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+
+namespace facemix::ui {
+
+class SourceList;
+
+// Slides between two faces (on one background) or two backgrounds (under one face). Moving the slider
+// renders a quick low-step preview of that point; a newer position cancels the preview still being
+// made, so the latest always wins. "Export frames…" renders the whole path with one seed at the full
+// settings and writes each frame as a PNG with its recipe, the frames side by side, and an animated PNG.
+class InterpolationPanel : public QWidget {
+    Q_OBJECT
+public:
+    enum class Axis { Faces, Backgrounds };
+    static constexpr int kPreviewSteps = 8;
+    static constexpr int kSliderMaximum = 100;
+    static constexpr int kPreviewSide = 192;
+    static constexpr int kFrameMilliseconds = 125;
+
+    InterpolationPanel(SourceList* faces, SourceList* backgrounds, GenerationWorker* worker,
+                       std::function<StudioSettings()> settings, QWidget* parent = nullptr);
+
+    // Re-reads the lists into the choosers, keeping the chosen sources where they are still there.
+    void refreshSources();
+    void setAxis(Axis axis);
+    Axis axis() const;
+    // Indices into the moving list (from, to) and the other list (the one held still).
+    void choose(int from, int to, int held);
+    QSlider* slider() const { return slider_; }
+    double position() const;  // 0 … 1
+
+    QImage preview() const { return preview_; }
+    int previewsShown() const { return previews_shown_; }
+    bool isExporting() const { return export_job_ != 0; }
+
+    // Renders `frames` frames into `folder`; false (with problem()) when the choice cannot be rendered.
+    bool exportFrames(const QString& folder, int frames);
+    void chooseExportFolder();
+
+signals:
+    void problem(const QString& message);
+    void information(const QString& message);
+    void previewShown();
+    void framesExported(const QString& folder, const QStringList& files);
+
+private:
+    struct Choice;
+    bool currentChoice(Choice& choice, QString& why) const;
+    void requestPreview();
+    void onCell(const GeneratedCell& cell);
+    void onJobEnded(quint64 job, bool cancelled, const QString& error);
+    void writeFrames();
+    void updateEnabled();
+
+    SourceList* faces_;
+    SourceList* backgrounds_;
+    GenerationWorker* worker_;
+    std::function<StudioSettings()> settings_;
+
+    QComboBox* axis_ = nullptr;
+    QComboBox* from_ = nullptr;
+    QComboBox* to_ = nullptr;
+    QComboBox* held_ = nullptr;
+    QLabel* held_label_ = nullptr;
+    QSlider* slider_ = nullptr;
+    QLabel* position_label_ = nullptr;
+    QLabel* preview_label_ = nullptr;
+    QLabel* status_ = nullptr;
+    QSpinBox* frames_ = nullptr;
+    QPushButton* export_ = nullptr;
+
+    quint64 preview_job_ = 0;  // the newest preview; older ones are cancelled and their cells ignored
+    QImage preview_;
+    int previews_shown_ = 0;
+    quint64 export_job_ = 0;
+    int export_total_ = 0;
+    QString export_folder_;
+    std::map<std::size_t, GeneratedCell> export_frames_;  // by frame index
+};
+
+}  // namespace facemix::ui

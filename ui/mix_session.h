@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include <QList>
+#include <QString>
+
+#include "studio_settings.h"
+
+namespace facemix::ui {
+
+// A photo of the session and which of its faces (0 = the largest).
+struct SessionSource {
+    QString path;
+    int face_index = 0;
+
+    bool operator==(const SessionSource&) const = default;
+};
+
+// A cell whose seed is known: row and column index the session's faces and backgrounds.
+struct SessionCell {
+    int row = 0;
+    int column = 0;
+    std::uint64_t seed = 0;
+    bool locked = false;
+
+    bool operator==(const SessionCell&) const = default;
+};
+
+// What reproduces a grid: the model, the photos (aligned again when opened), the settings and each
+// cell's seed and lock. Stored as JSON, so a person can read and edit it.
+struct MixSession {
+    static constexpr int kFormatVersion = 1;
+
+    QString model_path;
+    QList<SessionSource> faces;
+    QList<SessionSource> backgrounds;
+    StudioSettings settings;
+    QList<SessionCell> cells;
+
+    bool operator==(const MixSession&) const = default;
+};
+
+QByteArray session_to_json(const MixSession& session);
+// Returns nullopt and sets `error` (one sentence naming `what`) when the text is not a session this
+// build reads. Settings out of range are clamped as QSettings values are.
+std::optional<MixSession> session_from_json(const QByteArray& json, const QString& what, QString& error);
+
+// Files: written atomically; errors are one sentence naming the file.
+bool write_session_file(const QString& path, const MixSession& session, QString& error);
+std::optional<MixSession> read_session_file(const QString& path, QString& error);
+
+}  // namespace facemix::ui
