@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "image_conversion.h"
+#include "mix/face_similarity.h"
 #include "mix/mix_engine.h"
 
 namespace facemix::ui {
@@ -120,7 +121,7 @@ quint64 GenerationWorker::submit(facemix::MixJob job) {
         const int steps = static_cast<int>(job->settings.steps);
         auto last_post = std::chrono::steady_clock::now() - kProgressInterval;
         facemix::MixCallbacks callbacks;
-        callbacks.on_cell = [this, id](const facemix::CellResult& result) {
+        callbacks.on_cell = [this, id, engine, target, job](const facemix::CellResult& result) {
             GeneratedCell cell;
             cell.job = id;
             cell.row = result.request.row;
@@ -131,11 +132,22 @@ quint64 GenerationWorker::submit(facemix::MixJob job) {
                 cell.image = result.image;
                 cell.preview = to_qimage(result.image);  // converted here, so the GUI thread only draws it
                 cell.recipe = result.recipe;
+                try {  // the plot's number, measured here where the encoder is; a failure only leaves it blank
+                    const auto& face = job->faces.at(result.request.face.from);
+                    cell.face_similarity = facemix::face_similarity(engine->for_target(target).embedder(), result.image, face.aligned);
+                } catch (const std::exception&) {
+                }
             }
             post([this, cell = std::move(cell)] { emit cellReady(cell); });
         };
-        callbacks.on_progress = [this, id, steps, &last_post](const facemix::JobProgress& progress) {
+        auto last_step = std::chrono::steady_clock::now();
+        double pending_step_ms = 0.0;
+        callbacks.on_progress = [this, id, steps, &last_post, &last_step, &pending_step_ms](const facemix::JobProgress& progress) {
             const auto now = std::chrono::steady_clock::now();
+            if (progress.step > 0) {  // a denoising step of the batch finished
+                pending_step_ms = std::chrono::duration<double, std::milli>(now - last_step).count();
+            }
+            last_step = now;
             const bool cell_boundary = progress.step == 0;
             if (!cell_boundary && now - last_post < kProgressInterval) return;
             last_post = now;
@@ -146,6 +158,8 @@ quint64 GenerationWorker::submit(facemix::MixJob job) {
             report.steps_total = report.cells_total * steps;
             const std::size_t in_batch = progress.steps ? progress.step * progress.batch_cells * steps / progress.steps : 0;
             report.steps_done = std::min(report.steps_total, static_cast<int>(progress.cells_done * steps + in_batch));
+            report.last_step_ms = pending_step_ms;
+            pending_step_ms = 0.0;
             post([this, report] { emit progressChanged(report); });
         };
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <limits>
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -33,6 +35,8 @@ struct GeneratedCell {
     QImage preview;          // the same pixels as a QImage
     facemix::Recipe recipe;
     QString error;
+    // Cosine of the encoder's face-crop embeddings of this cell and its face source (NaN when unknown).
+    double face_similarity = std::numeric_limits<double>::quiet_NaN();
 
     bool ok() const { return error.isEmpty(); }
 };
@@ -43,6 +47,7 @@ struct GenerationProgress {
     int cells_total = 0;
     int steps_done = 0;   // over the whole job: cells × steps, counted as the batches advance
     int steps_total = 0;
+    double last_step_ms = 0.0;  // wall time of the batch step that just finished; 0 when none did
 };
 
 // Runs generation jobs through core's MixEngine on a thread of its own, one job at a time, in the order

@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include <cmath>
+
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -30,6 +32,7 @@
 #include "dropped_inputs.h"
 #include "generation_worker.h"
 #include "interpolation_panel.h"
+#include "plot_panel.h"
 #include "io/image_file.h"
 #include "log_panel.h"
 #include "message_banner.h"
@@ -108,6 +111,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     QDockWidget* settings_dock =
         addPanel(tr("Settings"), QStringLiteral("settingsDock"), settings_scroll, Qt::RightDockWidgetArea);
     QDockWidget* log_dock = addPanel(tr("Log"), QStringLiteral("logDock"), log_, Qt::BottomDockWidgetArea);
+    plots_ = new PlotPanel(this);
+    QDockWidget* plots_dock = addPanel(tr("Plots"), QStringLiteral("plotsDock"), plots_, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(log_dock, plots_dock);
+    log_dock->raise();
     auto* interpolation_scroll = new QScrollArea(this);
     interpolation_scroll->setWidget(interpolation_);
     interpolation_scroll->setWidgetResizable(true);
@@ -321,6 +328,10 @@ void MainWindow::updateGridAxes() {
     for (const SourceEntry& entry : faces_->entries()) faces << entry.key;
     for (const SourceEntry& entry : backgrounds_->entries()) backgrounds << entry.key;
     results_.keepOnly(faces, backgrounds);
+    QStringList face_names, background_names;
+    for (const quint64 key : faces) face_names << grid_->faceName(key);
+    for (const quint64 key : backgrounds) background_names << grid_->backgroundName(key);
+    plots_->similarity()->setSourceNames(face_names, background_names);
     interpolation_->refreshSources();
     updateCounts();
     updateMixEnabled();
@@ -430,6 +441,8 @@ void MainWindow::mix() {
         job.backgrounds.push_back(mix_source_of(entry));
         cells.backgrounds.push_back(entry.key);
     }
+    plots_->similarity()->clear();
+    plots_->stepTimes()->clear();
     const std::size_t columns = cells.backgrounds.size();
     for (std::size_t row = 0; row < cells.faces.size(); ++row)
         for (std::size_t column = 0; column < columns; ++column) {
@@ -549,11 +562,24 @@ void MainWindow::onCell(const GeneratedCell& cell) {
         log_->error(tr("%1 (seed %2) failed: %3").arg(cellTitle(key)).arg(cell.seed).arg(cell.error));
     }
     showResult(key);
+    plotSimilarity(key, cell.face_similarity);
     if (viewer_->isVisible() && viewer_->face() == key.first && viewer_->background() == key.second) showCell(key.first, key.second);
+}
+
+void MainWindow::plotSimilarity(const CellKey& key, double similarity) {
+    for (int row = 0; row < grid_->rowCount(); ++row)
+        for (int column = 0; column < grid_->columnCount(); ++column)
+            if (grid_->faceKey(row) == key.first && grid_->backgroundKey(column) == key.second) {
+                if (std::isnan(similarity))
+                    plots_->similarity()->clearCell(row, column);
+                else
+                    plots_->similarity()->setCellSimilarity(row, column, similarity);
+            }
 }
 
 void MainWindow::onProgress(const GenerationProgress& progress) {
     if (!jobs_.count(progress.job)) return;
+    if (progress.last_step_ms > 0.0) plots_->stepTimes()->addStep(progress.last_step_ms);
     progress_->setProgress(tr("Generating %1 of %2 cells").arg(std::min(progress.cells_done + 1, progress.cells_total)).arg(progress.cells_total),
                            progress.steps_done, std::max(1, progress.steps_total));
 }

@@ -21,6 +21,7 @@ class CellViewer;
 class GenerationWorker;
 class InterpolationPanel;
 class LogPanel;
+class PlotPanel;
 struct GeneratedCell;
 struct GenerationProgress;
 class MessageBanner;
@@ -100,6 +101,7 @@ private:
     void showCellMenu(quint64 face, quint64 background, const QPoint& global);
     void onCell(const GeneratedCell& cell);
     void onProgress(const GenerationProgress& progress);
+    void plotSimilarity(const CellKey& key, double similarity);
     void onJobEnded(quint64 job, bool cancelled, const QString& error);
     void promptSaveCell(quint64 face, quint64 background);
     void promptExportCells();
@@ -117,6 +119,7 @@ private:
     SettingsPanel* settings_ = nullptr;
     MixGridView* grid_ = nullptr;
     LogPanel* log_ = nullptr;
+    PlotPanel* plots_ = nullptr;
     MessageBanner* banner_ = nullptr;
     ProgressStatus* progress_ = nullptr;
     CellViewer* viewer_ = nullptr;
