@@ -33,6 +33,8 @@
 #include "generation_worker.h"
 #include "interpolation_panel.h"
 #include "plot_panel.h"
+#include "similarity_heatmap.h"
+#include "step_time_plot.h"
 #include "io/image_file.h"
 #include "log_panel.h"
 #include "message_banner.h"

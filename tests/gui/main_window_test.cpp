@@ -42,7 +42,7 @@ private slots:
         QStringList docks;
         for (auto* dock : window.findChildren<QDockWidget*>()) docks << dock->windowTitle();
         docks.sort();
-        QCOMPARE(docks, (QStringList{"Backgrounds", "Faces", "Interpolation", "Log", "Model", "Settings"}));
+        QCOMPARE(docks, (QStringList{"Backgrounds", "Faces", "Interpolation", "Log", "Model", "Plots", "Settings"}));
         QCOMPARE(window.faces()->flow(), QListView::TopToBottom);
         QCOMPARE(window.backgrounds()->flow(), QListView::LeftToRight);
         QVERIFY(!window.banner()->isVisible());

@@ -9,6 +9,8 @@
 #include "message_banner.h"
 #include "mix_session.h"
 #include "progress_status.h"
+#include "similarity_heatmap.h"
+#include "step_time_plot.h"
 #include "studio_fixture.h"
 #include "studio_style.h"
 
@@ -68,6 +70,13 @@ private slots:
         QVERIFY(!window.progress()->isVisible());
         QVERIFY(!window.banner()->isVisible());
         QVERIFY2(most_seen_busy_with_images > 0, "cells should fill batch by batch, not all at once");
+        // The plots dock follows the run: one similarity per cell, one time per denoising step.
+        const auto* heatmap = window.findChild<SimilarityHeatmap*>();
+        QVERIFY(heatmap);
+        QCOMPARE(heatmap->filledCellCount(), 4);
+        const auto* step_times = window.findChild<StepTimePlot*>();
+        QVERIFY(step_times);
+        QVERIFY(step_times->stepCount() >= 4);
         QCOMPARE(window.results().finishedCount(), 4);
 
         const auto cells = all_cells(*window.grid());
