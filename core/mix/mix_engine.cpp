@@ -47,7 +47,7 @@ MixEngine::MixEngine(const ModelBundle& bundle, std::string model_name, ComputeT
     if (manifest_.encoder->projection_dim != manifest_.unet->context_dim)
         throw InputError(model_name_ + "'s encoder makes " + std::to_string(manifest_.encoder->projection_dim) +
                          "-wide embeddings but its UNet attends to " + std::to_string(manifest_.unet->context_dim) + "-wide tokens.");
-    token_layout(manifest_.conditioning);
+    layout_ = token_layout(manifest_.conditioning);
     unconditional_tokens(manifest_.conditioning, manifest_.unet->context_dim);
     networks_ = build_networks(bundle, model_name_, target_.dtype);
     networks_.unet->to(target_.device);
@@ -57,7 +57,7 @@ MixEngine::MixEngine(const ModelBundle& bundle, std::string model_name, ComputeT
 }
 
 at::Tensor MixEngine::condition_for(const MixJob& job, const CellRequest& cell) {
-    const std::vector<TokenSpec> layout = token_layout(manifest_.conditioning);
+    const std::vector<TokenSpec>& layout = layout_;
     if (!job.token_weights.empty() && job.token_weights.size() != layout.size())
         throw InputError("The model has " + std::to_string(layout.size()) + " condition tokens but " +
                          std::to_string(job.token_weights.size()) + " token weights were given.");
@@ -115,11 +115,6 @@ Recipe MixEngine::recipe_for(const MixJob& job, const CellRequest& cell, const a
     return recipe;
 }
 
-std::vector<at::Tensor> MixEngine::sample(const std::vector<CellInput>& inputs, const SamplingSettings& settings,
-                                          const StepCallback& on_step, std::stop_token stop, SamplingStats* stats) {
-    return sample_cells(networks_, manifest_, target_, inputs, settings, on_step, std::move(stop), stats);
-}
-
 void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_token stop, SamplingStats* stats) {
     at::NoGradGuard no_grad;
     const std::int64_t resolution = output_resolution(manifest_, job.settings);
@@ -162,7 +157,7 @@ void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_
                 progress.steps = total;
                 if (callbacks.on_progress) callbacks.on_progress(progress);
             };
-            const std::vector<at::Tensor> images = sample(group, job.settings, on_step, stop, stats);
+            const std::vector<at::Tensor> images = sample_cells(networks_, manifest_, target_, group, job.settings, on_step, stop, stats);
             progress.step = 0;
             for (std::size_t i = 0; i < members.size(); ++i) {
                 const auto k = members[i];
@@ -211,7 +206,7 @@ cv::Mat MixEngine::replay(const Recipe& recipe, const cv::Mat& init, std::stop_t
         input.init_image = start_image(init, output_resolution(manifest_, recipe.settings));
     }
     const std::vector<CellInput> batch(recipe.batch_cells, input);
-    return tensor_to_image(sample(batch, recipe.settings, {}, std::move(stop), nullptr).front());
+    return tensor_to_image(sample_cells(networks_, manifest_, target_, batch, recipe.settings, {}, std::move(stop)).front());
 }
 
 }  // namespace facemix

@@ -70,10 +70,9 @@ public:
 private:
     at::Tensor condition_for(const MixJob& job, const CellRequest& cell);
     Recipe recipe_for(const MixJob& job, const CellRequest& cell, const at::Tensor& condition, std::size_t batch_cells) const;
-    std::vector<at::Tensor> sample(const std::vector<CellInput>& inputs, const SamplingSettings& settings,
-                                   const StepCallback& on_step, std::stop_token stop, SamplingStats* stats);
 
     ModelManifest manifest_;
+    std::vector<TokenSpec> layout_;  // what each condition token embeds, from the manifest
     std::string model_name_;
     std::string model_hash_;
     ComputeTarget target_;
