@@ -132,9 +132,19 @@ quint64 GenerationWorker::submit(facemix::MixJob job) {
                 cell.image = result.image;
                 cell.preview = to_qimage(result.image);  // converted here, so the GUI thread only draws it
                 cell.recipe = result.recipe;
-                try {  // the plot's number, measured here where the encoder is; a failure only leaves it blank
-                    const auto& face = job->faces.at(result.request.face.from);
-                    cell.face_similarity = facemix::face_similarity(engine->for_target(target).embedder(), result.image, face.aligned);
+                try {  // the plots' numbers, measured here where the encoder is; a failure only leaves them blank
+                    facemix::SourceEmbedder& embedder = engine->for_target(target).embedder();
+                    const facemix::CellRequest& request = result.request;
+                    cell.face_similarity = facemix::face_similarity(embedder, result.image, job->faces.at(request.face.from).aligned);
+                    const bool faces_move = request.face.from != request.face.to;
+                    if (faces_move || request.background.from != request.background.to) {
+                        const facemix::Blend& blend = faces_move ? request.face : request.background;
+                        const auto& sources = faces_move ? job->faces : job->backgrounds;
+                        const auto part = faces_move ? facemix::ImagePart::FaceCrop : facemix::ImagePart::MaskedBackground;
+                        cell.closeness_to_from = facemix::embedding_similarity(embedder, result.image, sources.at(blend.from).aligned, part);
+                        cell.closeness_to_to = facemix::embedding_similarity(embedder, result.image, sources.at(blend.to).aligned, part);
+                        cell.blend_position = blend.t;
+                    }
                 } catch (const std::exception&) {
                 }
             }

@@ -37,6 +37,12 @@ struct GeneratedCell {
     QString error;
     // Cosine of the encoder's face-crop embeddings of this cell and its face source (NaN when unknown).
     double face_similarity = std::numeric_limits<double>::quiet_NaN();
+    // For a frame between two sources (its face or background blend moves): where it lies (0 = from,
+    // 1 = to) and the cosine of its moving part's embedding (face crop, or masked background) to each
+    // endpoint's. NaN for grid cells, and when it could not be measured.
+    double blend_position = std::numeric_limits<double>::quiet_NaN();
+    double closeness_to_from = std::numeric_limits<double>::quiet_NaN();
+    double closeness_to_to = std::numeric_limits<double>::quiet_NaN();
 
     bool ok() const { return error.isEmpty(); }
 };

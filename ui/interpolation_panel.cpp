@@ -1,5 +1,7 @@
 #include "interpolation_panel.h"
 
+#include <cmath>
+
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
@@ -210,6 +212,7 @@ void InterpolationPanel::requestPreview() {
         updateEnabled();
         return;
     }
+    noteEndpoints(choice);
     if (preview_job_) worker_->cancel(preview_job_);  // the latest position wins
     const StudioSettings values = settings_();
     facemix::MixJob job = job_for(choice.axis, choice.from, choice.to, choice.held);
@@ -222,6 +225,18 @@ void InterpolationPanel::requestPreview() {
     job.batch_cells = 1;
     preview_job_ = worker_->submit(std::move(job));
     if (!isExporting()) status_->setText(tr("Rendering a %1-step preview…").arg(std::min(kPreviewSteps, values.steps)));
+}
+
+void InterpolationPanel::noteEndpoints(const Choice& choice) {
+    const QString key = QStringLiteral("%1:%2:%3:%4").arg(int(choice.axis)).arg(choice.from.key).arg(choice.to.key).arg(choice.held.key);
+    if (key == endpoints_key_) return;
+    endpoints_key_ = key;
+    emit endpointsChanged(choice.from.name, choice.to.name);
+}
+
+void InterpolationPanel::reportCloseness(const GeneratedCell& cell) {
+    if (std::isfinite(cell.blend_position) && std::isfinite(cell.closeness_to_from) && std::isfinite(cell.closeness_to_to))
+        emit frameMeasured(cell.blend_position, cell.closeness_to_from, cell.closeness_to_to);
 }
 
 void InterpolationPanel::chooseExportFolder() {
@@ -241,6 +256,7 @@ bool InterpolationPanel::exportFrames(const QString& folder, int frames) {
         emit problem(tr("Cannot create the folder %1.").arg(folder));
         return false;
     }
+    noteEndpoints(choice);
     const StudioSettings values = settings_();
     facemix::MixJob job = job_for(choice.axis, choice.from, choice.to, choice.held);
     job.settings = sampling_settings_of(values);
@@ -268,6 +284,7 @@ void InterpolationPanel::onCell(const GeneratedCell& cell) {
     if (cell.job == export_job_ && export_job_) {
         if (!cell.ok()) emit problem(tr("Frame %1 failed: %2").arg(cell.column + 1).arg(cell.error));
         export_frames_[cell.column] = cell;
+        reportCloseness(cell);
         status_->setText(tr("Rendered frame %1 of %2…").arg(export_frames_.size()).arg(export_total_));
         return;
     }
@@ -278,6 +295,7 @@ void InterpolationPanel::onCell(const GeneratedCell& cell) {
         return;
     }
     preview_ = cell.preview;
+    reportCloseness(cell);
     preview_label_->setPixmap(
         QPixmap::fromImage(preview_.scaled(kPreviewSide, kPreviewSide, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
     ++previews_shown_;

@@ -56,12 +56,18 @@ signals:
     void problem(const QString& message);
     void information(const QString& message);
     void previewShown();
+    // The curve's data: a new pair of endpoints (the points so far belong to the old pair), then each
+    // rendered frame's position and its closeness to the two endpoints (see GeneratedCell).
+    void endpointsChanged(const QString& from, const QString& to);
+    void frameMeasured(double position, double toFrom, double toTo);
     void framesExported(const QString& folder, const QStringList& files);
 
 private:
     struct Choice;
     bool currentChoice(Choice& choice, QString& why) const;
     void requestPreview();
+    void noteEndpoints(const Choice& choice);
+    void reportCloseness(const GeneratedCell& cell);
     void onCell(const GeneratedCell& cell);
     void onJobEnded(quint64 job, bool cancelled, const QString& error);
     void writeFrames();
@@ -84,6 +90,7 @@ private:
     QSpinBox* frames_ = nullptr;
     QPushButton* export_ = nullptr;
 
+    QString endpoints_key_;    // the choice the curve's points belong to
     quint64 preview_job_ = 0;  // the newest preview; older ones are cancelled and their cells ignored
     QImage preview_;
     int previews_shown_ = 0;

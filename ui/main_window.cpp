@@ -19,6 +19,7 @@
 #include <QPointer>
 #include <QScrollArea>
 #include <QSettings>
+#include <QSlider>
 #include <QStatusBar>
 #include <QStyle>
 #include <QThreadPool>
@@ -31,10 +32,12 @@
 #include "cell_viewer.h"
 #include "dropped_inputs.h"
 #include "generation_worker.h"
+#include "interpolation_curve.h"
 #include "interpolation_panel.h"
 #include "plot_panel.h"
 #include "similarity_heatmap.h"
 #include "step_time_plot.h"
+#include "studio_style.h"
 #include "io/image_file.h"
 #include "log_panel.h"
 #include "message_banner.h"
@@ -73,6 +76,7 @@ QString photo_filter() {
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("facemix studio"));
+    setWindowIcon(studio_icon());
     resize(1280, 820);
     setDockNestingEnabled(true);
     setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
@@ -180,6 +184,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(generator_, &GenerationWorker::jobFailed, this, [this](quint64 job, const QString& error) { onJobEnded(job, false, error); });
     connect(interpolation_, &InterpolationPanel::problem, this, &MainWindow::reportProblem);
     connect(interpolation_, &InterpolationPanel::information, log_, &LogPanel::info);
+    InterpolationCurve* curve = plots_->interpolation();
+    connect(interpolation_, &InterpolationPanel::endpointsChanged, curve, [curve](const QString& from, const QString& to) {
+        curve->clear();
+        curve->setEndpointNames(from, to);
+    });
+    connect(interpolation_, &InterpolationPanel::frameMeasured, curve, &InterpolationCurve::addPoint);
+    connect(interpolation_->slider(), &QSlider::valueChanged, curve,
+            [this, curve] { curve->setCursorPosition(interpolation_->position()); });
+    curve->setCursorPosition(interpolation_->position());
     connect(viewer_, &CellViewer::newSeedRequested, this, &MainWindow::regenerateCell);
     connect(viewer_, &CellViewer::lockToggled, this, &MainWindow::setCellLocked);
     connect(viewer_, &CellViewer::copyRequested, this, &MainWindow::copyCell);

@@ -1,10 +1,23 @@
 #include "studio_style.h"
 
 #include <QApplication>
+#include <QIcon>
 #include <QPalette>
 #include <QStyleFactory>
 
+// Resources compiled into a static library are registered by hand (Q_INIT_RESOURCE works outside
+// any namespace only).
+static void register_studio_icons() { Q_INIT_RESOURCE(studio_icons); }
+
 namespace facemix::ui {
+
+QIcon studio_icon() {
+    register_studio_icons();
+    QIcon icon;
+    for (const int side : {16, 24, 32, 48, 64, 128, 256})
+        icon.addFile(QStringLiteral(":/icons/facemix-%1.png").arg(side), QSize(side, side));
+    return icon;
+}
 
 void apply_studio_style(QApplication& app) {
     app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));

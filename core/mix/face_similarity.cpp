@@ -4,7 +4,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "mix/condition_tokens.h"
 #include "mix/source_embedder.h"
 
 namespace facemix {
@@ -29,9 +28,13 @@ double cosine_similarity(const at::Tensor& a, const at::Tensor& b) {
     return dot / (std::sqrt(xx) * std::sqrt(yy));
 }
 
+double embedding_similarity(SourceEmbedder& embedder, const cv::Mat& generated_aligned, const cv::Mat& source_aligned,
+                            ImagePart part) {
+    return cosine_similarity(embedder.embed(generated_aligned, part), embedder.embed(source_aligned, part));
+}
+
 double face_similarity(SourceEmbedder& embedder, const cv::Mat& generated_aligned, const cv::Mat& source_aligned) {
-    return cosine_similarity(embedder.embed(generated_aligned, ImagePart::FaceCrop),
-                             embedder.embed(source_aligned, ImagePart::FaceCrop));
+    return embedding_similarity(embedder, generated_aligned, source_aligned, ImagePart::FaceCrop);
 }
 
 }  // namespace facemix

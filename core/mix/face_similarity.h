@@ -3,6 +3,8 @@
 #include <ATen/core/Tensor.h>
 #include <opencv2/core/mat.hpp>
 
+#include "mix/condition_tokens.h"
+
 namespace facemix {
 
 class SourceEmbedder;
@@ -20,5 +22,10 @@ double cosine_similarity(const at::Tensor& a, const at::Tensor& b);
 // (square 8-bit BGR, any size: the box scales with it). Symmetric; 1 for identical face crops.
 // Throws InputError when either image is not square 8-bit colour.
 double face_similarity(SourceEmbedder& embedder, const cv::Mat& generated_aligned, const cv::Mat& source_aligned);
+
+// The same measure over any part the tokens condition on: face_similarity is its FaceCrop case; the
+// MaskedBackground case says how close a cell's everything-else is to a background source.
+double embedding_similarity(SourceEmbedder& embedder, const cv::Mat& generated_aligned, const cv::Mat& source_aligned,
+                            ImagePart part);
 
 }  // namespace facemix

@@ -39,6 +39,8 @@ private slots:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QCOMPARE(window.windowTitle(), QStringLiteral("facemix studio"));
+        QVERIFY(!window.windowIcon().isNull());
+        QCOMPARE(window.windowIcon().pixmap(QSize(64, 64)).size(), QSize(64, 64));
         QStringList docks;
         for (auto* dock : window.findChildren<QDockWidget*>()) docks << dock->windowTitle();
         docks.sort();

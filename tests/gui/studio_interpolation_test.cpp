@@ -3,6 +3,7 @@
 #include "main_window.h"
 
 #include "cell_viewer.h"
+#include "interpolation_curve.h"
 #include "interpolation_panel.h"
 #include "log_panel.h"
 #include "message_banner.h"
@@ -55,6 +56,29 @@ private slots:
         const QImage at_b = panel->preview();
         QCOMPARE(at_b.size(), QSize(kTinySide, kTinySide));
         QVERIFY(at_a != at_b);
+
+        // The curve has a point per shown preview: at the slider's positions, each a cosine to both ends,
+        // and at 0 the frame is the first face's (its blend is the face itself).
+        const auto* curve = window.findChild<InterpolationCurve*>();
+        QVERIFY(curve);
+        QVERIFY(curve->pointCount() >= 2 && curve->pointCount() <= panel->previewsShown());
+        QVERIFY(curve->curveA()->data()->findBegin(1.0, false)->key == 1.0);  // the latest position is there
+        QCOMPARE(curve->cursorPosition(), 1.0);
+        QVERIFY(curve->curveA()->name().contains(kFaces[0]));
+        QVERIFY(curve->curveB()->name().contains(kFaces[1]));
+        double to_a_at_0 = -2, to_b_at_0 = -2;
+        for (auto it = curve->curveA()->data()->constBegin(); it != curve->curveA()->data()->constEnd(); ++it) {
+            QVERIFY(it->key >= 0.0 && it->key <= 1.0);
+            QVERIFY(it->value >= -1.0 && it->value <= 1.0 + 1e-9);
+            if (it->key == 0.0) to_a_at_0 = it->value;
+        }
+        for (auto it = curve->curveB()->data()->constBegin(); it != curve->curveB()->data()->constEnd(); ++it)
+            if (it->key == 0.0) to_b_at_0 = it->value;
+        QVERIFY2(to_a_at_0 > -2 && to_b_at_0 > -2, "the preview at 0 should be on the curve");
+        QVERIFY(std::isfinite(to_a_at_0) && std::isfinite(to_b_at_0));
+        panel->slider()->setValue(20);
+        QCOMPARE(curve->cursorPosition(), 0.2);
+        QTRY_COMPARE_WITH_TIMEOUT(window.generator()->activeCount(), 0, kGenerateTimeoutMs);
 
         const QString folder = studio_.path(QStringLiteral("frames"));
         QSignalSpy exported(panel, &InterpolationPanel::framesExported);
