@@ -93,6 +93,9 @@ foreach(size 16 24 32 48 64 128 256 512)
           DESTINATION share/icons/hicolor/${size}x${size}/apps)
 endforeach()
 
+# The default model and its card, where bundle/default_model.cpp looks beside an installed executable.
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/models/default/" DESTINATION share/facemix/models/default)
+
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME facemix)
 set(CPACK_PACKAGE_VENDOR facemix)

@@ -29,6 +29,7 @@
 #include <algorithm>
 
 #include "alignment_worker.h"
+#include "bundle/default_model.h"
 #include "cell_viewer.h"
 #include "dropped_inputs.h"
 #include "generation_worker.h"
@@ -229,6 +230,7 @@ void MainWindow::buildActions() {
     QAction* open_folder =
         action(tr("Open model &folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] { model_->chooseFolder(); });
     open_folder->setIcon(s->standardIcon(QStyle::SP_DirOpenIcon));
+    QAction* open_default = action(tr("Open the &default model"), {}, [this] { openDefaultModel(); });
     QAction* add_faces = action(tr("Add &face photos…"), QKeySequence(Qt::CTRL | Qt::Key_F), [this] {
         const QStringList files = QFileDialog::getOpenFileNames(this, tr("Add face photos"), {}, photo_filter());
         faces_->addPaths(files);
@@ -272,6 +274,7 @@ void MainWindow::buildActions() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(open_file);
     file->addAction(open_folder);
+    file->addAction(open_default);
     recent_menu_ = file->addMenu(tr("Recent &models"));
     auto fill_recent = [this] {
         recent_menu_->clear();
@@ -399,6 +402,30 @@ void MainWindow::restoreSettings() {
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     settings_->setSettings(load_studio_settings(settings));
+}
+
+void MainWindow::openStartupModel() {
+    for (const QString& path : model_->recentModels()) {
+        if (QFileInfo::exists(path)) {
+            model_->openModel(path);
+            return;
+        }
+    }
+    try {
+        const auto path = facemix::default_model_path();
+        log_->info(tr("Opening the bundled default model, a small model of synthetic faces (models/default/)."));
+        model_->openModel(QString::fromStdString(path.string()));
+    } catch (const std::exception& error) {
+        log_->info(tr("No model open yet: %1 Open one from the Model panel.").arg(QString::fromUtf8(error.what())));
+    }
+}
+
+void MainWindow::openDefaultModel() {
+    try {
+        model_->openModel(QString::fromStdString(facemix::default_model_path().string()));
+    } catch (const std::exception& error) {
+        reportProblem(QString::fromUtf8(error.what()));
+    }
 }
 
 void MainWindow::storeSettings() const {

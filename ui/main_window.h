@@ -75,6 +75,12 @@ public:
     bool saveSession(const QString& path);
     bool openSession(const QString& path);
 
+    // What the studio opens at start: the most recent model that is still there, else the bundled default
+    // model; with neither, a log line says how to open one.
+    void openStartupModel();
+    // The bundled synthetic-face model (models/default/); a problem when it is not installed.
+    void openDefaultModel();
+
     // Shows a problem without interrupting: a log line and the banner above the grid.
     void reportProblem(const QString& message);
     // Writes window geometry, dock layout and generation settings to QSettings.

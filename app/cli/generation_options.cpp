@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "align/face_aligner.h"
+#include "bundle/default_model.h"
 #include "bundle/model_importer.h"
 #include "common/error.h"
 #include "diffusion/sampler.h"
@@ -31,8 +32,9 @@ SourceSpec parse_spec(const std::string& spec) {
 }  // namespace
 
 void add_generation_options(CLI::App& command, GenerationArguments& args) {
-    command.add_option("-m,--model", args.model, "Model: a facemix bundle, an LDM .ckpt/.safetensors or a diffusers folder")
-        ->required();
+    command.add_option("-m,--model", args.model,
+                       "Model: a facemix bundle, an LDM .ckpt/.safetensors or a diffusers folder (default: the bundled "
+                       "synthetic-face model, models/default/)");
     std::string samplers;
     for (const auto& name : sampler_names()) samplers += (samplers.empty() ? "" : ", ") + name;
     command.add_option("--sampler", args.sampler, "Sampler: " + samplers)->capture_default_str();
@@ -64,7 +66,7 @@ SamplingSettings sampling_settings(const GenerationArguments& args) {
 
 std::unique_ptr<MixEngine> open_engine(const GenerationArguments& args) {
     const ComputeTarget target = resolve_compute_target(args.device, args.precision);
-    const std::filesystem::path path(args.model);
+    const std::filesystem::path path = args.model.empty() ? default_model_path() : std::filesystem::path(args.model);
     auto engine = std::make_unique<MixEngine>(import_model(path), path.filename().string(), target);
     std::cerr << "model " << path.filename().string() << " (hash " << engine->model_hash().substr(0, 10) << ") on "
               << target.description() << "\n";

@@ -13,5 +13,6 @@ int main(int argc, char** argv) {
     facemix::ui::apply_studio_style(app);
     facemix::ui::MainWindow window;
     window.show();
+    window.openStartupModel();
     return QApplication::exec();
 }

@@ -5,11 +5,15 @@
 #include "gui_test_support.h"
 #include "log_panel.h"
 #include "message_banner.h"
+#include "model_panel.h"
 #include "mix_grid_view.h"
 #include "progress_status.h"
 #include "settings_panel.h"
 #include "source_list.h"
 #include "studio_style.h"
+
+#include "bundle/model_bundle.h"
+#include "bundle/random_bundle.h"
 
 #include <QAction>
 #include <QDockWidget>
@@ -51,6 +55,37 @@ private slots:
         QVERIFY(!window.progress()->isVisible());
         QVERIFY(!window.mixAction()->isEnabled());  // no model, no faces, no backgrounds yet
         QVERIFY(window.minimumSizeHint().height() <= 600);  // fits a small laptop screen
+    }
+
+    // With no recent model the studio opens the bundled default (here redirected to a tiny bundle by
+    // FACEMIX_DEFAULT_MODEL, the lookup's first place); once a model was opened it comes back instead,
+    // and a recent model that is gone falls through to the default again.
+    void startupOpensTheRecentModelElseTheDefault() {
+        QTemporaryDir dir;
+        const QString fallback = dir.filePath(QStringLiteral("default.safetensors"));
+        const QString recent = dir.filePath(QStringLiteral("recent.safetensors"));
+        facemix::write_bundle(fallback.toStdString(), facemix::random_bundle(facemix::face_mixer_manifest("tiny"), 7));
+        facemix::write_bundle(recent.toStdString(), facemix::random_bundle(facemix::face_mixer_manifest("tiny"), 8));
+        qputenv("FACEMIX_DEFAULT_MODEL", fallback.toUtf8());
+        QSettings().remove(QStringLiteral("models/recent"));
+        const auto opened_at_start = [](const QString& expected) {
+            MainWindow window;
+            QSignalSpy loaded(window.modelPanel(), &ModelPanel::modelLoaded);
+            window.openStartupModel();
+            QVERIFY(loaded.wait(kAlignTimeoutMs));
+            QCOMPARE(loaded.at(0).at(0).toString(), expected);
+        };
+        opened_at_start(fallback);
+        {
+            MainWindow window;
+            QSignalSpy loaded(window.modelPanel(), &ModelPanel::modelLoaded);
+            window.modelPanel()->openModel(recent);
+            QVERIFY(loaded.wait(kAlignTimeoutMs));
+        }
+        opened_at_start(recent);
+        QVERIFY(QFile::remove(recent));
+        opened_at_start(fallback);
+        qunsetenv("FACEMIX_DEFAULT_MODEL");
     }
 
     // Drops faces and backgrounds while a 5 ms timer measures the longest gap between its ticks:
