@@ -35,6 +35,8 @@ nlohmann::json manifest_to_json(const ModelManifest& m) {
     const NoiseSchedule& s = m.schedule;
     json["schedule"] = {{"beta_schedule", s.beta_schedule}, {"beta_start", s.beta_start}, {"beta_end", s.beta_end},
                         {"train_timesteps", s.train_timesteps}, {"prediction", s.prediction}};
+    // Written only when on, so the manifests (and hashes) of every bundle made before it stay the same.
+    if (s.clip_sample) json["schedule"]["clip_sample"] = true;
     json["native_resolution"] = m.native_resolution;
     const Provenance& p = m.provenance;
     json["provenance"] = {{"source", p.source}, {"source_format", p.source_format}, {"converted_by", p.converted_by},
@@ -69,6 +71,7 @@ ModelManifest manifest_from_json(const nlohmann::json& json, const std::string& 
         m.schedule.beta_end = s.at("beta_end");
         m.schedule.train_timesteps = s.at("train_timesteps");
         m.schedule.prediction = s.at("prediction");
+        m.schedule.clip_sample = s.value("clip_sample", false);
         m.native_resolution = json.at("native_resolution");
         const auto& p = json.at("provenance");
         m.provenance = {p.value("source", ""), p.value("source_format", ""), p.value("converted_by", ""), p.value("command", "")};

@@ -31,7 +31,16 @@ at::Tensor DdimSampler::step(const at::Tensor& eps, std::size_t i, const at::Ten
     const double eps_coefficient = std::sqrt(1 - alpha_prev - noise_scale * noise_scale) -
                                    std::sqrt(alpha_prev) * std::sqrt(1 - alpha) / std::sqrt(alpha);
     const at::Tensor sample = in_working_precision(x);
-    at::Tensor prev = sample * x_coefficient + in_working_precision(eps) * eps_coefficient;
+    const at::Tensor noise = in_working_precision(eps);
+    at::Tensor prev;
+    if (schedule().clip_sample()) {
+        // The clamp acts on x̂0 itself, so the step is taken in its two parts; ε keeps its unclipped
+        // value in the direction term, as diffusers does (use_clipped_model_output off).
+        const at::Tensor x0 = ((sample - noise * std::sqrt(1 - alpha)) / std::sqrt(alpha)).clamp(-1, 1);
+        prev = x0 * std::sqrt(alpha_prev) + noise * std::sqrt(1 - alpha_prev - noise_scale * noise_scale);
+    } else {
+        prev = sample * x_coefficient + noise * eps_coefficient;
+    }
     if (options().eta > 0) prev = prev + cpu_drawn_noise(sample, std::move(generator)) * noise_scale;
     return prev.to(x.scalar_type());
 }

@@ -32,6 +32,7 @@ protected:
     // How far back diffusers assumes the previous timestep lies: T div steps.
     std::int64_t stride() const { return schedule_.train_timesteps() / steps_; }
     const SamplerOptions& options() const { return options_; }
+    const DiffusionSchedule& schedule() const { return schedule_; }
 
     std::vector<double> timesteps_;
 

@@ -45,6 +45,7 @@ DiffusionSchedule::DiffusionSchedule(const NoiseSchedule& schedule) {
     if (!(schedule.beta_start > 0 && schedule.beta_end > 0 && schedule.beta_start < 1 && schedule.beta_end < 1))
         throw InputError("The model's noise schedule has betas outside (0, 1): " + std::to_string(schedule.beta_start) +
                          " to " + std::to_string(schedule.beta_end) + ".");
+    clip_sample_ = schedule.clip_sample;
     const at::Tensor betas = float32_betas(schedule);
     const at::Tensor alphas_cumprod = at::cumprod(1 - betas, 0);
     const at::Tensor sigmas = ((1 - alphas_cumprod) / alphas_cumprod).pow(0.5);

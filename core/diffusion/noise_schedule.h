@@ -20,6 +20,7 @@ public:
     const std::vector<double>& betas() const { return betas_; }
     const std::vector<double>& alphas_cumprod() const { return alphas_cumprod_; }
     const std::vector<double>& sigmas() const { return sigmas_; }
+    bool clip_sample() const { return clip_sample_; }  // NoiseSchedule::clip_sample
     // σ at a fractional timestep, linear in σ between the integer timesteps and clamped to [0, T−1]
     // (diffusers' np.interp over the training sigmas).
     double sigma_at(double t) const;
@@ -32,6 +33,7 @@ private:
     std::vector<double> alphas_cumprod_;
     std::vector<double> sigmas_;
     std::vector<double> log_sigmas_;
+    bool clip_sample_ = false;
 };
 
 }  // namespace facemix

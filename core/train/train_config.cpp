@@ -60,6 +60,7 @@ ModelManifest tiny_pixel_manifest(std::int64_t resolution) {
     manifest.schedule.beta_schedule = "linear";
     manifest.schedule.beta_start = 1e-4;
     manifest.schedule.beta_end = 0.02;
+    manifest.schedule.clip_sample = true;
     manifest.native_resolution = resolution;
     manifest.provenance = {"facemix train", "facemix-train", std::string("facemix ") + FACEMIX_VERSION,
                            "architecture tiny-pixel"};

@@ -31,6 +31,7 @@
 #include "nn/clip_vision.h"
 #include "nn/load_weights.h"
 #include "nn/unet.h"
+#include "train/loss_plot.h"
 
 namespace facemix {
 namespace {
@@ -57,6 +58,8 @@ nlohmann::json resumable_part(const TrainConfig& config) {
     nlohmann::json json = train_config_to_json(config);
     json.erase("steps");
     json["architecture"].erase("provenance");
+    // A sampling-only setting: a run made before it was switched on resumes into bundles that have it.
+    json["architecture"]["schedule"].erase("clip_sample");
     return json;
 }
 
@@ -320,6 +323,7 @@ void Trainer::save_checkpoint() {
     // The bundle first: a state never points past the bundle beside it.
     write_bundle(bundle_path(s.run), ema_bundle());
     write_safetensors(state_path(s.run), tensors, metadata);
+    write_png_atomic(s.run / "loss.png", plot_loss_curve(read_loss_csv(s.run / "loss.csv")));
 }
 
 std::filesystem::path Trainer::write_sample_grid() {

@@ -38,9 +38,10 @@ struct TrainCallbacks {
 // by (seed, step, micro-batch), so the RNG state of a run is its step, and a resumed run continues
 // bit-identically on the same machine and thread count.
 //
-// The run folder holds config.json, loss.csv (step,loss,lr,seconds), model.safetensors (a facemix
-// bundle of the EMA weights, ready for MixEngine), trainer_state.safetensors (raw weights, EMA, AdamW
-// moments, step, config) and samples/step_NNNNNNN.png (2 × 2 grids of held-out identities).
+// The run folder holds config.json, loss.csv (step,loss,lr,seconds), loss.png (its curve, redrawn at
+// every checkpoint), model.safetensors (a facemix bundle of the EMA weights, ready for MixEngine),
+// trainer_state.safetensors (raw weights, EMA, AdamW moments, step, config) and
+// samples/step_NNNNNNN.png (2 × 2 grids of held-out identities).
 class Trainer {
 public:
     // Opens the dataset and either starts fresh or, when `run` holds a trainer state, resumes it. A

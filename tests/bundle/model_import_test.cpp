@@ -63,6 +63,11 @@ TEST(ModelManifest, RoundTripsThroughJson) {
     manifest.schedule.beta_end = 0.02;
     manifest.provenance.source = "x.ckpt";
     EXPECT_EQ(manifest_from_json(manifest_to_json(manifest), "m"), manifest);
+    // clip_sample is written only when on, so bundles made before it existed keep their manifest and hash.
+    EXPECT_FALSE(manifest_to_json(manifest).at("schedule").contains("clip_sample"));
+    manifest.schedule.clip_sample = true;
+    EXPECT_EQ(manifest_to_json(manifest).at("schedule").at("clip_sample"), true);
+    EXPECT_EQ(manifest_from_json(manifest_to_json(manifest), "m"), manifest);
 }
 
 TEST(ModelManifest, RefusesOtherFormatsAndVersions) {

@@ -45,6 +45,7 @@ DiffusionSchedule sd_v1_schedule() { return DiffusionSchedule(NoiseSchedule{}); 
 struct Case {
     std::string file;
     std::string sampler;
+    NoiseSchedule schedule;  // SD v1's unless the case names another (the pixel-space DDIM cases)
     SamplerOptions options;
     std::int64_t steps = 0;
     std::optional<double> strength;
@@ -58,6 +59,11 @@ std::vector<Case> golden_cases() {
         Case golden;
         golden.file = c.at("file").get<std::string>();
         golden.sampler = c.at("sampler").get<std::string>();
+        const auto& schedule = c.at("schedule");
+        golden.schedule.beta_schedule = schedule.at("beta_schedule").get<std::string>();
+        golden.schedule.beta_start = schedule.at("beta_start").get<double>();
+        golden.schedule.beta_end = schedule.at("beta_end").get<double>();
+        golden.schedule.clip_sample = schedule.at("clip_sample").get<bool>();
         golden.options.spacing = timestep_spacing_from_name(c.at("spacing").get<std::string>());
         golden.options.steps_offset = c.at("steps_offset").get<std::int64_t>();
         golden.options.eta = c.at("eta").get<double>();
@@ -90,7 +96,7 @@ class SamplerGolden : public testing::TestWithParam<Case> {};
 
 TEST_P(SamplerGolden, MatchesDiffusersAtEveryStep) {
     const Case& golden = GetParam();
-    auto sampler = make_sampler(golden.sampler, sd_v1_schedule(), golden.options);
+    auto sampler = make_sampler(golden.sampler, DiffusionSchedule(golden.schedule), golden.options);
     sampler->set_timesteps(golden.steps);
     EXPECT_EQ(sampler->inference_steps(), golden.steps);
     ASSERT_EQ(sampler->timesteps().size(), golden.timesteps.size());
@@ -126,7 +132,7 @@ TEST_P(SamplerGolden, MatchesDiffusersAtEveryStep) {
 TEST_P(SamplerGolden, MatchesDiffusersOnCuda) {
     if (!at::hasCUDA()) GTEST_SKIP() << "no CUDA device";
     const Case& golden = GetParam();
-    auto sampler = make_sampler(golden.sampler, sd_v1_schedule(), golden.options);
+    auto sampler = make_sampler(golden.sampler, DiffusionSchedule(golden.schedule), golden.options);
     sampler->set_timesteps(golden.steps);
     const std::size_t start = golden.strength ? sdedit_start_index(*sampler, *golden.strength) : 0;
     const at::Tensor expected = test::fixture_tensors("diffusion/" + golden.file).at("trajectory");

@@ -191,6 +191,7 @@ TEST(Trainer, ResumeContinuesBitIdenticallyAndTheBundleGeneratesInMixEngine) {
     EXPECT_THROW(stopped.train({}, stop.get_token()), Cancelled);
     EXPECT_EQ(stopped.step(), 10);
     EXPECT_TRUE(std::filesystem::exists(Trainer::state_path(straight.path())));
+    EXPECT_TRUE(std::filesystem::exists(straight.path() / "loss.png"));
 }
 
 std::string input_error(const std::function<void()>& action) {

@@ -38,9 +38,14 @@ SDEDIT_STRENGTH = 0.6
 # SD v1's training schedule.
 SCHEDULE = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear")
 
-# facemix name -> (scheduler class, extra config, extra step() arguments)
+# Pixel-space models (facemix train's tiny-pixel): DDPM's linear schedule, DDIM clamping its x0 estimate.
+PIXEL_SCHEDULE = dict(beta_schedule="linear", beta_start=0.0001, beta_end=0.02)
+
+# case name -> (scheduler class, extra config, extra step() arguments); the facemix sampler is the name
+# without its _eta1 / _clip suffix.
 SAMPLERS = {
     "ddim": (DDIMScheduler, dict(clip_sample=False, set_alpha_to_one=False), dict(eta=0.0)),
+    "ddim_clip": (DDIMScheduler, dict(PIXEL_SCHEDULE, clip_sample=True, set_alpha_to_one=False), dict(eta=0.0)),
     "ddim_eta1": (DDIMScheduler, dict(clip_sample=False, set_alpha_to_one=False), dict(eta=1.0)),
     "plms": (PNDMScheduler, dict(skip_prk_steps=True, set_alpha_to_one=False), {}),
     "euler": (EulerDiscreteScheduler, {}, {}),
@@ -65,7 +70,7 @@ def stand_in_model(x, t):
 
 def run(name, spacing, steps, strength, noise, x0):
     cls, config, step_args = SAMPLERS[name]
-    scheduler = cls(**SCHEDULE, **config, timestep_spacing=spacing, steps_offset=STEPS_OFFSET)
+    scheduler = cls(**dict(SCHEDULE, **config), timestep_spacing=spacing, steps_offset=STEPS_OFFSET)
     scheduler.set_timesteps(steps)
     timesteps = scheduler.timesteps
     if strength is None:
@@ -94,7 +99,7 @@ def main():
     x0 = torch.randn(SHAPE, generator=torch.Generator().manual_seed(X0_SEED)) * 0.8
     save_file({"noise": noise, "x0": x0}, OUT / "inputs.safetensors")
     cases = []
-    for name, (_, _, step_args) in SAMPLERS.items():
+    for name, (_, config, step_args) in SAMPLERS.items():
         for spacing, steps, strength in RUNS:
             timesteps, start, trajectory = run(name, spacing, steps, strength, noise, x0)
             file = f"{name}_{spacing}_{steps}" + ("_sdedit" if strength is not None else "") + ".safetensors"
@@ -102,7 +107,13 @@ def main():
             cases.append(
                 dict(
                     file=file,
-                    sampler=name.removesuffix("_eta1"),
+                    sampler=name.removesuffix("_eta1").removesuffix("_clip"),
+                    schedule=dict(
+                        beta_schedule=config.get("beta_schedule", SCHEDULE["beta_schedule"]),
+                        beta_start=config.get("beta_start", SCHEDULE["beta_start"]),
+                        beta_end=config.get("beta_end", SCHEDULE["beta_end"]),
+                        clip_sample=config.get("clip_sample", False),
+                    ),
                     eta=step_args.get("eta", 0.0),
                     spacing=spacing,
                     steps_offset=STEPS_OFFSET,
