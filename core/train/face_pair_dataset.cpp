@@ -83,6 +83,9 @@ FacePairDataset::FacePairDataset(const std::filesystem::path& folder, std::int64
     for (std::int64_t i = 0; i < size(); ++i)
         if (identity_[static_cast<std::size_t>(i)] < identities() - holdout_) training_.push_back(i);
 
+    const std::filesystem::path pairs_csv = folder / "pairs.csv";
+    if (std::filesystem::exists(pairs_csv)) read_pairs(pairs_csv);
+
     resolution_ = resolution;
     for (std::int64_t i = 0; i < size(); ++i) {
         cv::Mat bgr = load_image(folder / files_[static_cast<std::size_t>(i)]);
@@ -104,19 +107,62 @@ FacePairDataset::FacePairDataset(const std::filesystem::path& folder, std::int64
     }
 }
 
+void FacePairDataset::read_pairs(const std::filesystem::path& csv) {
+    std::ifstream file(csv);
+    std::string line;
+    if (!file || !std::getline(file, line)) throw InputError(csv.string() + " is unreadable or empty.");
+    const auto header = split_csv_line(trimmed(line));
+    const auto column = [&](const char* name) {
+        const auto found = std::find(header.begin(), header.end(), name);
+        if (found == header.end()) throw InputError(csv.string() + " has no \"" + name + "\" column.");
+        return static_cast<std::size_t>(found - header.begin());
+    };
+    const std::size_t image_column = column("image"), partner_column = column("partner");
+    std::map<std::string, std::int64_t> index_of;
+    for (std::int64_t i = 0; i < size(); ++i) index_of.emplace(files_[static_cast<std::size_t>(i)], i);
+    partners_.assign(files_.size(), {});
+    std::int64_t row = 1;
+    while (std::getline(file, line)) {
+        ++row;
+        line = trimmed(line);
+        if (line.empty()) continue;
+        const auto fields = split_csv_line(line);
+        if (fields.size() <= std::max(image_column, partner_column))
+            throw InputError(csv.string() + " line " + std::to_string(row) + " is too short.");
+        const auto image = index_of.find(fields[image_column]), partner = index_of.find(fields[partner_column]);
+        if (image == index_of.end() || partner == index_of.end())
+            throw InputError(csv.string() + " line " + std::to_string(row) + " names an image that labels.csv does not list.");
+        partners_[static_cast<std::size_t>(image->second)].push_back(partner->second);
+    }
+}
+
+std::vector<std::int64_t> FacePairDataset::retrieval_partners(std::int64_t index) const {
+    if (!partners_.empty()) return partners_.at(static_cast<std::size_t>(index));
+    std::vector<std::int64_t> others;
+    for (const std::int64_t i : identity_images_[static_cast<std::size_t>(identity_of(index))])
+        if (i != index) others.push_back(i);
+    return others;
+}
+
 FacePairBatch FacePairDataset::sample(std::uint64_t seed, std::int64_t batch, double retrieval_p) const {
     std::mt19937_64 rng(seed);
     FacePairBatch result;
     for (std::int64_t b = 0; b < batch; ++b) {
         const std::int64_t target = training_[static_cast<std::size_t>(below(rng, training_images()))];
-        const auto& renders = identity_images_[static_cast<std::size_t>(identity_of(target))];
         std::int64_t source = target;
         // Both draws happen whatever the outcome, so one image's choice never shifts the next one's.
         const bool retrieve = unit(rng) < retrieval_p;
-        const std::int64_t other = below(rng, std::max<std::int64_t>(1, static_cast<std::int64_t>(renders.size()) - 1));
-        if (retrieve && renders.size() > 1) {
-            const auto own = std::find(renders.begin(), renders.end(), target) - renders.begin();
-            source = renders[static_cast<std::size_t>(other >= own ? other + 1 : other)];
+        if (!partners_.empty()) {
+            const auto& partners = partners_[static_cast<std::size_t>(target)];
+            const std::int64_t pick = below(rng, std::max<std::int64_t>(1, static_cast<std::int64_t>(partners.size())));
+            if (retrieve && !partners.empty()) source = partners[static_cast<std::size_t>(pick)];
+        } else {
+            const auto& renders = identity_images_[static_cast<std::size_t>(identity_of(target))];
+            const std::int64_t other = below(rng, std::max<std::int64_t>(1, static_cast<std::int64_t>(renders.size()) - 1));
+            if (retrieve && renders.size() > 1) {
+                const auto own = std::find(renders.begin(), renders.end(), target) - renders.begin();
+                source = renders[static_cast<std::size_t>(other >= own ? other + 1 : other)];
+            }
         }
         result.images.push_back(target);
         result.sources.push_back(source);

@@ -23,11 +23,15 @@ struct FacePairBatch {
 // `facemix synth` writes and `facemix prep` will) and the aligned images it names, resized to
 // `resolution` px (0 = keep the images' own size, which must then be one size). The last
 // `holdout_identities` identities (in order of first appearance) are kept out of training batches
-// for validation samples.
+// for validation samples. When the folder also has pairs.csv (columns `image` and `partner`, file
+// names as in labels.csv; what `facemix prep` writes for real photos), an image's face source is drawn
+// only from its listed partners, so a crop of the same photo or a neighbouring video frame is never
+// used; without it every other render of the identity is a partner (synthetic sets).
 class FacePairDataset {
 public:
     // Throws InputError naming the folder or file: no labels.csv, no file/identity column, an image
-    // that is missing, unreadable or not square, sizes that differ, or no identity left to train on.
+    // that is missing, unreadable or not square, sizes that differ, or no identity left to train on; a
+    // pairs.csv without image/partner columns or naming a file labels.csv does not list.
     FacePairDataset(const std::filesystem::path& folder, std::int64_t resolution, std::int64_t holdout_identities);
 
     std::int64_t resolution() const { return resolution_; }
@@ -37,8 +41,8 @@ public:
     const std::string& file(std::int64_t index) const { return files_.at(static_cast<std::size_t>(index)); }
     std::int64_t identity_of(std::int64_t index) const { return identity_.at(static_cast<std::size_t>(index)); }
 
-    // `batch` training targets drawn uniformly with replacement; each face source is another render of
-    // the target's identity with probability `retrieval_p` (when it has one), else the target. A pure
+    // `batch` training targets drawn uniformly with replacement; each face source is a retrieval partner
+    // of the target (see above) with probability `retrieval_p` (when it has one), else the target. A pure
     // function of `seed`: the trainer passes a seed derived from its own seed and the step.
     FacePairBatch sample(std::uint64_t seed, std::int64_t batch, double retrieval_p) const;
 
@@ -50,12 +54,19 @@ public:
     // sample grid: up to `count` identities, their renders in dataset order.
     std::vector<std::vector<std::int64_t>> validation_identities(std::int64_t count) const;
 
+    // The images `index` may take its face from: its pairs.csv partners, or every other image of its identity.
+    std::vector<std::int64_t> retrieval_partners(std::int64_t index) const;
+    bool has_pair_list() const { return !partners_.empty(); }
+
 private:
+    void read_pairs(const std::filesystem::path& csv);
+
     std::int64_t resolution_ = 0;
     std::vector<std::string> files_;
     std::vector<std::int64_t> identity_;                      // dense identity index per image
     std::vector<std::vector<std::int64_t>> identity_images_;  // images of each identity
     std::vector<std::int64_t> training_;                      // images of non-held-out identities
+    std::vector<std::vector<std::int64_t>> partners_;         // from pairs.csv; empty without one
     std::int64_t holdout_ = 0;
     at::Tensor pixels_;                                       // [N, 3, R, R] uint8, RGB
 };

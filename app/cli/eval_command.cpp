@@ -1,0 +1,220 @@
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "cli/command.h"
+#include "cli/generation_options.h"
+#include "cli/interrupt.h"
+#include "cli/job_output.h"
+#include "cli/progress_bar.h"
+
+#include "common/error.h"
+#include "eval/mix_evaluation.h"
+#include "eval/photo_identity_evaluation.h"
+#include "eval/trait_classifier.h"
+#include "io/atomic_file.h"
+#include "io/image_file.h"
+
+namespace facemix::cli {
+namespace {
+
+struct EvalArguments {
+    GenerationArguments generation;
+    std::string output_dir;
+    std::size_t faces = 8;
+    std::size_t backgrounds = 8;
+    std::uint64_t synthetic_seed = 0;
+    std::string classifier;  // empty = EVAL/trait_classifier.safetensors
+    std::int64_t classifier_steps = TraitClassifierConfig{}.steps;
+    std::int64_t ceiling_images = 512;
+    std::vector<std::string> face_photos;        // real-photo mode when given
+    std::vector<std::string> background_photos;
+    std::string command;
+};
+
+// The largest power of two the classifier can take that is no bigger than the cells (at most 64 px):
+// cells are shrunk to it with INTER_AREA, as its training renders were.
+int classifier_resolution(std::int64_t cells) {
+    int resolution = 8;
+    while (resolution * 2 <= std::min<std::int64_t>(cells, 64)) resolution *= 2;
+    return resolution;
+}
+
+void write_text(const std::filesystem::path& path, const std::string& text) {
+    write_file_atomic(path, std::string_view(text));
+    std::cout << path.string() << "\n";
+}
+
+TraitClassifier classifier_for(const EvalArguments& args, int resolution, const std::filesystem::path& cache) {
+    TraitClassifierConfig config;
+    config.resolution = resolution;
+    config.steps = args.classifier_steps;
+    config.data_seed = args.synthetic_seed;
+    ProgressBar bar(static_cast<std::size_t>(config.steps), "training the trait classifier");
+    const auto start = std::chrono::steady_clock::now();
+    bool trained = false;
+    TraitClassifier classifier = load_or_train_trait_classifier(
+        cache, config,
+        [&](std::int64_t step, std::int64_t, double loss) {
+            trained = true;
+            char text[32];
+            std::snprintf(text, sizeof text, "loss %.3f", loss);
+            bar.update(static_cast<std::size_t>(step), text);
+        },
+        interrupt_token());
+    bar.finish();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cerr << (trained ? "trained" : "reused") << " the trait classifier " << cache.string() << " (" << resolution << " px"
+              << (trained ? ", " + std::to_string(static_cast<int>(seconds)) + " s" : std::string()) << ")\n";
+    return classifier;
+}
+
+std::vector<std::string> source_names(const std::vector<MixSource>& sources) {
+    std::vector<std::string> names;
+    for (const auto& source : sources) names.push_back(source.file + (source.face_index > 0 ? "#" + std::to_string(source.face_index + 1) : ""));
+    return names;
+}
+
+// Real photos: align, mix every pair, and compare each cell's face with both sources' by dlib descriptors.
+int run_photo_eval(EvalArguments& args) {
+    const auto start = std::chrono::steady_clock::now();
+    if (args.face_photos.empty() || args.background_photos.empty())
+        throw InputError("--face-photos and --background-photos go together: give both.");
+    FaceDescriptor descriptor;  // a missing face-recognition model fails before anything is generated
+    const auto engine = open_engine(args.generation);
+    std::size_t failures = 0;
+    MixJob job;
+    job.faces = load_sources(args.face_photos, args.generation.aligned, failures);
+    job.backgrounds = load_sources(args.background_photos, args.generation.aligned, failures);
+    if (job.faces.empty()) throw InputError("None of the face photos can be used.");
+    if (job.backgrounds.empty()) throw InputError("None of the background photos can be used.");
+    job.settings = sampling_settings(args.generation);
+    job.token_weights = args.generation.token_weights;
+    job.batch_cells = args.generation.batch;
+    job.cells = grid_cells(job.faces.size(), job.backgrounds.size(), args.generation.seed, SeedPolicy::PerCell);
+    const std::filesystem::path folder(args.output_dir);
+    JobOutput output(folder / "cells", job);
+    const int code = output.run(*engine, interrupt_token());
+    output.write_contact_sheet("contact_sheet.png");
+    if (code == kExitInterrupted) return code;
+
+    std::vector<cv::Mat> faces, backgrounds;
+    for (const auto& source : job.faces) faces.push_back(source.aligned);
+    for (const auto& source : job.backgrounds) backgrounds.push_back(source.aligned);
+    std::vector<EvaluatedCell> cells;
+    for (const auto& result : output.results()) cells.push_back({result.request.row, result.request.column, result.image});
+    std::cerr << "describing " << faces.size() + backgrounds.size() + cells.size() << " faces with dlib's ResNet\n";
+    const PhotoIdentityEvaluation evaluation = evaluate_photo_cells(descriptor, faces, backgrounds, cells);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    const std::string table = photo_evaluation_markdown(evaluation, source_names(job.faces), source_names(job.backgrounds));
+    std::cout << "\n" << table << "\n";
+    char header[512];
+    std::snprintf(header, sizeof header, "# facemix eval (photos): %s\n\n%zu faces x %zu backgrounds; %s, %lld steps, CFG %.2f, seed %llu; %.1f s.\n\n",
+                  engine->model_name().c_str(), job.faces.size(), job.backgrounds.size(), job.settings.sampler.c_str(),
+                  static_cast<long long>(job.settings.steps), job.settings.cfg_scale,
+                  static_cast<unsigned long long>(args.generation.seed), seconds);
+    write_text(folder / "eval.md", header + table);
+    write_text(folder / "eval.csv", photo_evaluation_csv(evaluation));
+    write_image_atomic(folder / "eval.png", photo_evaluation_plot(evaluation, "facemix eval (photos): " + engine->model_name()));
+    std::cout << (folder / "eval.png").string() << "\n";
+    return failures > 0 && code == kExitOk ? kExitFailed : code;
+}
+
+int run_eval(EvalArguments& args) {
+    if (!args.face_photos.empty() || !args.background_photos.empty()) return run_photo_eval(args);
+    const auto start = std::chrono::steady_clock::now();
+    if (args.faces < 1 || args.backgrounds < 1) throw InputError("--faces and --backgrounds must be at least 1.");
+    const auto engine = open_engine(args.generation);
+    const std::filesystem::path folder(args.output_dir);
+    std::filesystem::create_directories(folder);
+    const SamplingSettings settings = sampling_settings(args.generation);
+    const std::int64_t cell_px = settings.resolution > 0 ? settings.resolution : engine->manifest().native_resolution;
+
+    const std::filesystem::path cache = args.classifier.empty() ? folder / "trait_classifier.safetensors" : std::filesystem::path(args.classifier);
+    std::optional<TraitClassifier> trained;
+    try {
+        trained.emplace(classifier_for(args, classifier_resolution(cell_px), cache));
+    } catch (const Cancelled&) {
+        std::cerr << "facemix: stopped while training the trait classifier\n";
+        return kExitInterrupted;
+    }
+    const TraitClassifier& classifier = *trained;
+    const std::vector<double> ceiling = classifier.held_out_accuracy(args.ceiling_images);
+
+    const SyntheticSources sources = held_out_sources(args.synthetic_seed, args.faces, args.backgrounds, static_cast<int>(cell_px));
+    MixJob job = synthetic_evaluation_job(sources, settings, args.generation.seed);
+    job.token_weights = args.generation.token_weights;
+    job.batch_cells = args.generation.batch;
+    JobOutput output(folder / "cells", job);
+    const int code = output.run(*engine, interrupt_token());
+    output.write_contact_sheet("contact_sheet.png");
+    if (code == kExitInterrupted) return code;
+
+    std::vector<EvaluatedCell> cells;
+    for (const auto& result : output.results()) cells.push_back({result.request.row, result.request.column, result.image});
+    const MixEvaluation evaluation = evaluate_cells(classifier, ceiling, sources, cells);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    const std::string table = evaluation_markdown(evaluation);
+    std::cout << "\n" << table << "\n";
+    char header[512];
+    std::snprintf(header, sizeof header,
+                  "# facemix eval: %s\n\n%zu held-out synthetic faces x %zu backgrounds (synthetic seed %llu, held-out seed "
+                  "%llu), %lld px cells; %s, %lld steps, CFG %.2f, seed %llu; trait classifier %d px, %lld steps; %.1f s.\n\n",
+                  engine->model_name().c_str(), args.faces, args.backgrounds, static_cast<unsigned long long>(args.synthetic_seed),
+                  static_cast<unsigned long long>(held_out_synthetic_seed(args.synthetic_seed)), static_cast<long long>(cell_px),
+                  settings.sampler.c_str(), static_cast<long long>(settings.steps), settings.cfg_scale,
+                  static_cast<unsigned long long>(args.generation.seed), classifier.config().resolution,
+                  static_cast<long long>(classifier.config().steps), seconds);
+    write_text(folder / "eval.md", header + ("Command: `" + args.command + "`\n\n") + table);
+    write_text(folder / "eval.csv", evaluation_csv(evaluation));
+    write_image_atomic(folder / "eval.png", evaluation_plot(evaluation, "facemix eval: " + engine->model_name() + ", " +
+                                                                           std::to_string(evaluation.cells - evaluation.failed) + " cells"));
+    std::cout << (folder / "eval.png").string() << "\n";
+    return code;
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app, int& exit_code) {
+    auto args = std::make_shared<EvalArguments>();
+    CLI::App* command = app.add_subcommand(
+        "eval", "Measure how well a model keeps the face's identity and the background's other traits: it mixes held-out "
+                "synthetic faces and reads every trait back with a classifier trained on synthetic renders; with "
+                "--face-photos/--background-photos, it scores real mixes by face-descriptor similarity (eval.md, eval.csv, "
+                "eval.png, cells/)");
+    command->add_option("-o,--output", args->output_dir, "Output folder")->required();
+    command->add_option("--faces", args->faces, "Held-out synthetic identities used as face sources")->capture_default_str();
+    command->add_option("--backgrounds", args->backgrounds, "Held-out synthetic identities used as background sources")
+        ->capture_default_str();
+    command->add_option("--synthetic-seed", args->synthetic_seed,
+                        "Synthetic seed the classifier trains on; the sources are identities of another seed derived from it")
+        ->capture_default_str();
+    command->add_option("--classifier", args->classifier,
+                        "Trait classifier file, reused when it was trained with the same settings, else trained and written "
+                        "there (default: OUTPUT/trait_classifier.safetensors)");
+    command->add_option("--classifier-steps", args->classifier_steps, "Training steps of the trait classifier")
+        ->capture_default_str()
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000}));
+    command->add_option("--ceiling-images", args->ceiling_images, "Held-out renders the classifier's own accuracy is measured on")
+        ->capture_default_str()
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000}));
+    command->add_option("--face-photos", args->face_photos,
+                        "Real-photo mode: photos whose face is kept (photo.jpg#2 = its second face); each cell is scored by "
+                        "the cosine of dlib face descriptors to its face source and, for reference, to its background source");
+    command->add_option("--background-photos", args->background_photos, "Real-photo mode: photos that give everything else");
+    add_generation_options(*command, args->generation);
+    command->callback([args, &exit_code] {
+        args->command = "facemix eval -m " + args->generation.model + " --faces " + std::to_string(args->faces) + " --backgrounds " +
+                        std::to_string(args->backgrounds) + " --synthetic-seed " + std::to_string(args->synthetic_seed) +
+                        " --steps " + std::to_string(args->generation.steps) + " --sampler " + args->generation.sampler +
+                        " --seed " + std::to_string(args->generation.seed);
+        exit_code = run_eval(*args);
+    });
+}
+
+}  // namespace facemix::cli
