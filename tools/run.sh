@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Quick start, first command: sets up and builds whatever is missing, then opens the studio; on a
-# machine without a display it runs the CLI on the bundled sample instead.
+# Quick start, first command: sets up and builds whatever is missing, then opens the studio (which opens
+# the bundled default model); on a machine without a display it runs the CLI instead: synthetic faces
+# the default model never saw, mixed with it into a grid.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/tools/build.sh"
@@ -10,10 +11,13 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "$#" -eq 0 ]; then
 fi
 if [ "$#" -gt 0 ]; then exec "$build/app/facemix" "$@"; fi
 out=${FACEMIX_OUT:-$root/out}
-samples="$root/../shared/testdata/faces"
-if [ ! -d "$samples" ]; then
-  echo "No display and no sample photos; try: bash tools/run.sh align YOUR_PHOTO.jpg -o out/"
-  exec "$build/app/facemix" --help
-fi
-echo "No display: running the CLI on sample photos, results in $out/"
-exec "$build/app/facemix" align "$samples/facerec_two_people.jpg" "$samples/deepface_img1.jpg" -o "$out"
+facemix="$build/app/facemix"
+echo "No display: mixing three new synthetic faces with three synthetic settings on the bundled default"
+echo "model (models/default/); results in $out/mix/contact_sheet.png"
+# Seed 2026: identities outside the default model's training set (seed 1).
+"$facemix" synth -n 6 --renders 1 --size 64 --seed 2026 -o "$out/synthetic-sources" >/dev/null
+src="$out/synthetic-sources"
+exec "$facemix" mix --aligned \
+  --faces "$src/id0000_r0.png" "$src/id0001_r0.png" "$src/id0002_r0.png" \
+  --backgrounds "$src/id0003_r0.png" "$src/id0004_r0.png" "$src/id0005_r0.png" \
+  --seed-policy fixed --steps 30 -o "$out/mix"

@@ -16,7 +16,9 @@ int main(int argc, char** argv) {
     facemix::cli::add_replay_command(app, exit_code);
     facemix::cli::add_model_commands(app, exit_code);
     facemix::cli::add_synth_command(app, exit_code);
+    facemix::cli::add_prep_command(app, exit_code);
     facemix::cli::add_train_command(app, exit_code);
+    facemix::cli::add_eval_command(app, exit_code);
     facemix::cli::add_bench_command(app, exit_code);
     try {
         app.parse(argc, argv);
