@@ -73,7 +73,7 @@ MixJob synthetic_evaluation_job(const SyntheticSources& sources, const SamplingS
 
 double TraitAgreement::recovered() const {
     const double span = ceiling - chance;
-    return span > 1e-9 ? (kept() - chance) / span : 0.0;
+    return span >= kMinReadableMargin ? (kept() - chance) / span : 0.0;
 }
 
 double MixEvaluation::mean_kept(TraitGroup group) const {
@@ -89,7 +89,14 @@ double MixEvaluation::mean_chance(TraitGroup group) const {
     return mean_over(*this, group, [](const TraitAgreement& t) { return t.chance; });
 }
 double MixEvaluation::mean_recovered(TraitGroup group) const {
-    return mean_over(*this, group, [](const TraitAgreement& t) { return t.recovered(); });
+    double sum = 0.0;
+    std::size_t count = 0;
+    for (const auto& trait : traits)
+        if (trait.group == group && trait.readable()) {
+            sum += trait.recovered();
+            ++count;
+        }
+    return count > 0 ? sum / static_cast<double>(count) : 0.0;
 }
 
 MixEvaluation evaluate_cells(const TraitClassifier& classifier, const std::vector<double>& ceiling,
@@ -144,6 +151,7 @@ std::string evaluation_markdown(const MixEvaluation& evaluation) {
     for (const auto& t : evaluation.traits) {
         char recovered[16];
         std::snprintf(recovered, sizeof recovered, "%.2f", t.recovered());
+        if (!t.readable()) std::snprintf(recovered, sizeof recovered, "n/a");
         text += "| " + t.name + " | " + group_name(t.group) + " | " + std::to_string(t.face_cells) + "/" +
                 std::to_string(t.background_cells) + " | " + percent(t.matches_face) + " | " + percent(t.matches_background) +
                 " | " + percent(t.ceiling) + " | " + percent(t.chance) + " | " + recovered + " |\n";
@@ -160,7 +168,8 @@ std::string evaluation_markdown(const MixEvaluation& evaluation) {
     }
     text += "\nkept: share of cells classified as the source the trait should come from; leaked: as the other source; "
             "ceiling: the classifier's accuracy on real renders of held-out identities; chance: the most common value's "
-            "share; recovered: (kept - chance) / (ceiling - chance).\n";
+            "share; recovered: (kept - chance) / (ceiling - chance), n/a (and left out of its mean) where the ceiling is "
+            "under 5 points above chance: the classifier cannot read that trait at this size.\n";
     return text;
 }
 
@@ -176,7 +185,7 @@ std::string evaluation_csv(const MixEvaluation& evaluation) {
 }
 
 cv::Mat evaluation_plot(const MixEvaluation& evaluation, const std::string& title) {
-    constexpr int kBar = 9, kGap = 12, kLeft = 56, kRight = 16, kTop = 70, kPlot = 300, kLabels = 140;
+    constexpr int kBar = 9, kGap = 12, kLeft = 56, kRight = 16, kTop = 70, kPlot = 300, kLabels = 170;
     const int groups = static_cast<int>(evaluation.traits.size());
     const int group_width = 4 * kBar + kGap;
     const int width = std::max(kLeft + groups * group_width + kRight, 640);

@@ -59,8 +59,11 @@ struct TraitAgreement {
     // What should come through (face for identity traits, background for scene traits) and what should not.
     double kept() const { return group == TraitGroup::Identity ? matches_face : matches_background; }
     double leaked() const { return group == TraitGroup::Identity ? matches_background : matches_face; }
-    // Where `kept` sits between chance (0) and the ceiling (1); 0 when the ceiling is at chance.
+    // Where `kept` sits between chance (0) and the ceiling (1); 0 for a trait the classifier cannot read.
     double recovered() const;
+    // The classifier reads the trait at least kMinReadableMargin better than chance.
+    bool readable() const { return ceiling - chance >= kMinReadableMargin; }
+    static constexpr double kMinReadableMargin = 0.05;
 };
 
 struct MixEvaluation {
@@ -73,7 +76,7 @@ struct MixEvaluation {
     double mean_leaked(TraitGroup group) const;
     double mean_ceiling(TraitGroup group) const;
     double mean_chance(TraitGroup group) const;
-    double mean_recovered(TraitGroup group) const;
+    double mean_recovered(TraitGroup group) const;  // over the readable traits only
 };
 
 // Classifies the cells and compares each trait with both sources. `ceiling` is one accuracy per

@@ -60,8 +60,8 @@ struct TraitClassifierConfig {
 // A small CNN with one softmax head per classified trait: stages of 3x3 convolution + ReLU + 2x2 max
 // pooling down to 4x4, a 256-wide hidden layer, and one linear head per trait. Trained on renders made
 // on the fly (identity n of data_seed with its scene 0, a new identity every image, so it never sees
-// the same face twice), deterministic on one intra-op thread. CPU only: it is a measuring instrument,
-// a few hundred thousand weights.
+// the same face twice). CPU only, on one intra-op thread (it sets that while it runs): a measuring
+// instrument of a few hundred thousand weights, deterministic.
 class TraitClassifier {
 public:
     explicit TraitClassifier(TraitClassifierConfig config);  // fresh weights from config.seed
