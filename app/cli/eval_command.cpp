@@ -86,15 +86,7 @@ int run_photo_eval(EvalArguments& args) {
     FaceDescriptor descriptor;  // a missing face-recognition model fails before anything is generated
     const auto engine = open_engine(args.generation);
     std::size_t failures = 0;
-    MixJob job;
-    job.faces = load_sources(args.face_photos, args.generation.aligned, failures);
-    job.backgrounds = load_sources(args.background_photos, args.generation.aligned, failures);
-    if (job.faces.empty()) throw InputError("None of the face photos can be used.");
-    if (job.backgrounds.empty()) throw InputError("None of the background photos can be used.");
-    job.settings = sampling_settings(args.generation);
-    job.token_weights = args.generation.token_weights;
-    job.batch_cells = args.generation.batch;
-    job.cells = grid_cells(job.faces.size(), job.backgrounds.size(), args.generation.seed, SeedPolicy::PerCell);
+    const MixJob job = grid_job(args.generation, args.face_photos, args.background_photos, SeedPolicy::PerCell, failures);
     const std::filesystem::path folder(args.output_dir);
     JobOutput output(folder / "cells", job);
     const int code = output.run(*engine, interrupt_token());

@@ -102,4 +102,18 @@ std::vector<MixSource> load_sources(const std::vector<std::string>& specs, bool 
     return sources;
 }
 
+MixJob grid_job(const GenerationArguments& args, const std::vector<std::string>& faces,
+                const std::vector<std::string>& backgrounds, SeedPolicy policy, std::size_t& failures) {
+    MixJob job;
+    job.faces = load_sources(faces, args.aligned, failures);
+    job.backgrounds = load_sources(backgrounds, args.aligned, failures);
+    if (job.faces.empty()) throw InputError("None of the face photos can be used.");
+    if (job.backgrounds.empty()) throw InputError("None of the background photos can be used.");
+    job.settings = sampling_settings(args);
+    job.token_weights = args.token_weights;
+    job.batch_cells = args.batch;
+    job.cells = grid_cells(job.faces.size(), job.backgrounds.size(), args.seed, policy);
+    return job;
+}
+
 }  // namespace facemix::cli

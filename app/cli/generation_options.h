@@ -42,4 +42,9 @@ std::unique_ptr<MixEngine> open_engine(const GenerationArguments& args);
 // left out (counted in `failures`).
 std::vector<MixSource> load_sources(const std::vector<std::string>& specs, bool aligned, std::size_t& failures);
 
+// Every face × background cell of the command's photos with its generation settings (batch, token
+// weights); photos that cannot be used are reported and counted, none usable on a side is an InputError.
+MixJob grid_job(const GenerationArguments& args, const std::vector<std::string>& faces,
+                const std::vector<std::string>& backgrounds, SeedPolicy policy, std::size_t& failures);
+
 }  // namespace facemix::cli

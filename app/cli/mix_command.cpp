@@ -21,15 +21,7 @@ struct MixArguments {
 int run_mix(const MixArguments& args) {
     const auto engine = open_engine(args.generation);  // bad flags and models fail before any photo is aligned
     std::size_t failures = 0;
-    MixJob job;
-    job.faces = load_sources(args.faces, args.generation.aligned, failures);
-    job.backgrounds = load_sources(args.backgrounds, args.generation.aligned, failures);
-    if (job.faces.empty()) throw InputError("None of the face photos can be used.");
-    if (job.backgrounds.empty()) throw InputError("None of the background photos can be used.");
-    job.settings = sampling_settings(args.generation);
-    job.token_weights = args.generation.token_weights;
-    job.batch_cells = args.generation.batch;
-    job.cells = grid_cells(job.faces.size(), job.backgrounds.size(), args.generation.seed, seed_policy_from_name(args.seed_policy));
+    const MixJob job = grid_job(args.generation, args.faces, args.backgrounds, seed_policy_from_name(args.seed_policy), failures);
 
     JobOutput output(args.output_dir, job);
     const int code = output.run(*engine, interrupt_token());

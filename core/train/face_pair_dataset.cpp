@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
+#include <initializer_list>
 #include <map>
 #include <random>
 #include <sstream>
@@ -41,6 +43,33 @@ std::int64_t below(std::mt19937_64& rng, std::int64_t n) {
 
 at::Tensor to_unit_range(const at::Tensor& bytes) { return bytes.to(at::kFloat).div(127.5).sub(1.0); }
 
+// Hands `row` the fields of the named columns, in that order, for every non-blank line after the header
+// of `file` (the CSV `csv`); a missing column or a short line is an InputError naming the file and line.
+void for_each_csv_row(std::istream& file, const std::filesystem::path& csv, std::initializer_list<const char*> names,
+                      const std::function<void(const std::vector<std::string>& values, std::int64_t line)>& row) {
+    std::string line;
+    if (!std::getline(file, line)) throw InputError(csv.string() + " is empty.");
+    const auto header = split_csv_line(trimmed(line));
+    std::vector<std::size_t> columns;
+    for (const char* name : names) {
+        const auto found = std::find(header.begin(), header.end(), name);
+        if (found == header.end()) throw InputError(csv.string() + " has no \"" + name + "\" column.");
+        columns.push_back(static_cast<std::size_t>(found - header.begin()));
+    }
+    const std::size_t needed = *std::max_element(columns.begin(), columns.end()) + 1;
+    std::int64_t number = 1;
+    while (std::getline(file, line)) {
+        ++number;
+        line = trimmed(line);
+        if (line.empty()) continue;
+        const auto fields = split_csv_line(line);
+        if (fields.size() < needed) throw InputError(csv.string() + " line " + std::to_string(number) + " is too short.");
+        std::vector<std::string> values;
+        for (const std::size_t column : columns) values.push_back(fields[column]);
+        row(values, number);
+    }
+}
+
 }  // namespace
 
 FacePairDataset::FacePairDataset(const std::filesystem::path& folder, std::int64_t resolution,
@@ -49,31 +78,14 @@ FacePairDataset::FacePairDataset(const std::filesystem::path& folder, std::int64
     std::ifstream file(csv);
     if (!file)
         throw InputError("Dataset " + folder.string() + " has no readable labels.csv (make one with facemix synth).");
-    std::string line;
-    if (!std::getline(file, line)) throw InputError(csv.string() + " is empty.");
-    const auto header = split_csv_line(trimmed(line));
-    const auto column = [&](const char* name) {
-        const auto found = std::find(header.begin(), header.end(), name);
-        if (found == header.end()) throw InputError(csv.string() + " has no \"" + name + "\" column.");
-        return static_cast<std::size_t>(found - header.begin());
-    };
-    const std::size_t file_column = column("file"), identity_column = column("identity");
     std::map<std::string, std::int64_t> identity_index;  // label -> dense index, in order of appearance
-    std::int64_t row = 1;
-    while (std::getline(file, line)) {
-        ++row;
-        line = trimmed(line);
-        if (line.empty()) continue;
-        const auto fields = split_csv_line(line);
-        if (fields.size() <= std::max(file_column, identity_column))
-            throw InputError(csv.string() + " line " + std::to_string(row) + " is too short.");
-        const std::string& label = fields[identity_column];
-        const auto [entry, added] = identity_index.emplace(label, static_cast<std::int64_t>(identity_images_.size()));
+    for_each_csv_row(file, csv, {"file", "identity"}, [&](const std::vector<std::string>& values, std::int64_t) {
+        const auto [entry, added] = identity_index.emplace(values[1], static_cast<std::int64_t>(identity_images_.size()));
         if (added) identity_images_.emplace_back();
         identity_images_[static_cast<std::size_t>(entry->second)].push_back(static_cast<std::int64_t>(files_.size()));
         identity_.push_back(entry->second);
-        files_.push_back(fields[file_column]);
-    }
+        files_.push_back(values[0]);
+    });
     if (files_.empty()) throw InputError(csv.string() + " lists no images.");
     holdout_ = std::min<std::int64_t>(holdout_identities, identities());
     if (holdout_ >= identities())
@@ -109,31 +121,16 @@ FacePairDataset::FacePairDataset(const std::filesystem::path& folder, std::int64
 
 void FacePairDataset::read_pairs(const std::filesystem::path& csv) {
     std::ifstream file(csv);
-    std::string line;
-    if (!file || !std::getline(file, line)) throw InputError(csv.string() + " is unreadable or empty.");
-    const auto header = split_csv_line(trimmed(line));
-    const auto column = [&](const char* name) {
-        const auto found = std::find(header.begin(), header.end(), name);
-        if (found == header.end()) throw InputError(csv.string() + " has no \"" + name + "\" column.");
-        return static_cast<std::size_t>(found - header.begin());
-    };
-    const std::size_t image_column = column("image"), partner_column = column("partner");
+    if (!file) throw InputError(csv.string() + " is unreadable.");
     std::map<std::string, std::int64_t> index_of;
     for (std::int64_t i = 0; i < size(); ++i) index_of.emplace(files_[static_cast<std::size_t>(i)], i);
     partners_.assign(files_.size(), {});
-    std::int64_t row = 1;
-    while (std::getline(file, line)) {
-        ++row;
-        line = trimmed(line);
-        if (line.empty()) continue;
-        const auto fields = split_csv_line(line);
-        if (fields.size() <= std::max(image_column, partner_column))
-            throw InputError(csv.string() + " line " + std::to_string(row) + " is too short.");
-        const auto image = index_of.find(fields[image_column]), partner = index_of.find(fields[partner_column]);
+    for_each_csv_row(file, csv, {"image", "partner"}, [&](const std::vector<std::string>& values, std::int64_t line) {
+        const auto image = index_of.find(values[0]), partner = index_of.find(values[1]);
         if (image == index_of.end() || partner == index_of.end())
-            throw InputError(csv.string() + " line " + std::to_string(row) + " names an image that labels.csv does not list.");
+            throw InputError(csv.string() + " line " + std::to_string(line) + " names an image that labels.csv does not list.");
         partners_[static_cast<std::size_t>(image->second)].push_back(partner->second);
-    }
+    });
 }
 
 std::vector<std::int64_t> FacePairDataset::retrieval_partners(std::int64_t index) const {
