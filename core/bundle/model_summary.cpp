@@ -62,7 +62,8 @@ std::string summarize_model(const ModelBundle& bundle) {
     out << "), unconditional = " << m.conditioning.unconditional << "\n";
     const NoiseSchedule& s = m.schedule;
     out << "schedule:    " << s.beta_schedule << " betas " << s.beta_start << " -> " << s.beta_end << " over " << s.train_timesteps
-        << " steps, " << s.prediction << " prediction\n";
+        << " steps, " << s.prediction << " prediction" << (s.clip_sample ? ", DDIM clamps its x0 estimate to [-1, 1]" : "")
+        << "\n";
     if (!m.provenance.converted_by.empty()) out << "converted:   " << m.provenance.converted_by << "\n";
     return out.str();
 }
