@@ -6,7 +6,6 @@
 #include <thread>
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
 #include <ATen/ops/argmax.h>
 #include <ATen/ops/from_blob.h>
@@ -24,6 +23,7 @@
 #include <torch/optim/adamw.h>
 
 #include "common/error.h"
+#include "common/one_intra_op_thread.h"
 #include "io/safetensors.h"
 #include "train/synthetic_dataset.h"
 
@@ -145,24 +145,6 @@ std::vector<cv::Mat> render_views(const std::vector<std::pair<IdentityTraits, Sc
     return images;
 }
 
-// The network is too small to share among threads: its ops are a few microseconds each, so a second
-// intra-op thread only adds synchronisation, and on a loaded machine the spinning threads made training
-// several times slower (measured: 2000 steps took over 15 min with two threads vs about 3 with one).
-// One thread also keeps the training deterministic.
-class OneIntraOpThread {
-public:
-    OneIntraOpThread() : threads_(at::get_num_threads()) {
-        if (threads_ != 1) at::set_num_threads(1);
-    }
-    ~OneIntraOpThread() {
-        if (threads_ != 1) at::set_num_threads(threads_);
-    }
-    OneIntraOpThread(const OneIntraOpThread&) = delete;
-    OneIntraOpThread& operator=(const OneIntraOpThread&) = delete;
-
-private:
-    int threads_;
-};
 
 }  // namespace
 

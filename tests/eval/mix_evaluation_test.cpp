@@ -19,7 +19,7 @@ constexpr std::uint64_t kDataSeed = 21;  // test_classifier_config().data_seed
 
 const std::vector<double>& test_ceiling() {
     static const std::vector<double> ceiling = [] {
-        const test::OneThread one_thread;
+        const OneIntraOpThread one_thread;
         return test::trained_test_classifier().held_out_accuracy(512);
     }();
     return ceiling;
@@ -55,7 +55,7 @@ TEST(MixEvaluation, HeldOutSourcesAreDistinctUnseenIdentities) {
 // A perfect mixer scores the classifier's ceiling; the same images with the roles swapped keep nothing
 // and leak everything. This checks the bookkeeping of which source each trait is compared with.
 TEST(MixEvaluation, PerfectMixScoresNearTheCeilingAndASwappedOneLeaks) {
-    const test::OneThread one_thread;
+    const OneIntraOpThread one_thread;
     const TraitClassifier& classifier = test::trained_test_classifier();
     const SyntheticSources sources = held_out_sources(kDataSeed, 6, 6, 32);
     const MixEvaluation perfect = evaluate_cells(classifier, test_ceiling(), sources, rendered_cells(sources, false));
@@ -102,7 +102,7 @@ std::vector<EvaluatedCell> generate(MixEngine& engine, const SyntheticSources& s
 // The tiny bundle has random weights: its cells carry nothing of the face, so identity traits match the
 // face source about as often as chance, far under the ceiling. A second run gives the same numbers.
 TEST(MixEvaluation, RandomModelKeepsNothingAndRerunsReproduceTheNumbers) {
-    const test::OneThread one_thread;
+    const OneIntraOpThread one_thread;
     const TraitClassifier& classifier = test::trained_test_classifier();
     MixEngine engine(test::tiny_bundle(), "tiny", resolve_compute_target("cpu", "fp32"));
     const int resolution = static_cast<int>(engine.manifest().native_resolution);

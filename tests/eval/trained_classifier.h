@@ -2,8 +2,7 @@
 
 #include <filesystem>
 
-#include <ATen/Parallel.h>
-
+#include "common/one_intra_op_thread.h"
 #include "eval/trait_classifier.h"
 
 namespace facemix::test {
@@ -24,21 +23,10 @@ inline TraitClassifierConfig test_classifier_config() {
     return config;
 }
 
-// These networks are too small to share among threads (as in tests/train): one intra-op thread.
-class OneThread {
-public:
-    OneThread() : threads_(at::get_num_threads()) { at::set_num_threads(1); }
-    ~OneThread() { at::set_num_threads(threads_); }
-    OneThread(const OneThread&) = delete;
-    OneThread& operator=(const OneThread&) = delete;
-
-private:
-    int threads_;
-};
 
 inline const TraitClassifier& trained_test_classifier() {
     static const TraitClassifier classifier = [] {
-        const OneThread one_thread;
+        const OneIntraOpThread one_thread;
         return load_or_train_trait_classifier(std::filesystem::temp_directory_path() / "facemix-test-trait-classifier-v1.safetensors",
                                               test_classifier_config());
     }();

@@ -67,7 +67,7 @@ TEST(TraitClassifier, SyntheticViewShrinksA64PxRender) {
 // The instrument itself: after a short training on renders of other identities it reads the large
 // traits of held-out identities far above chance. These accuracies are the ceiling of every evaluation.
 TEST(TraitClassifier, LearnsTheVisibleTraitsOfHeldOutIdentities) {
-    const test::OneThread one_thread;
+    const OneIntraOpThread one_thread;
     const auto start = std::chrono::steady_clock::now();
     const TraitClassifier& classifier = test::trained_test_classifier();
     const std::vector<double> accuracy = classifier.held_out_accuracy(512);
@@ -87,7 +87,7 @@ TEST(TraitClassifier, LearnsTheVisibleTraitsOfHeldOutIdentities) {
 }
 
 TEST(TraitClassifier, TrainingIsDeterministicAndSurvivesSaveAndLoad) {
-    const test::OneThread one_thread;
+    const OneIntraOpThread one_thread;
     const test::TempDir folder;
     TraitClassifierConfig config = test::test_classifier_config();
     config.steps = 4;
@@ -113,7 +113,7 @@ TEST(TraitClassifier, TrainingIsDeterministicAndSurvivesSaveAndLoad) {
 }
 
 TEST(TraitClassifier, CacheIsReusedOnlyForTheSameConfig) {
-    const test::OneThread one_thread;
+    const OneIntraOpThread one_thread;
     const test::TempDir folder;
     TraitClassifierConfig config = test::test_classifier_config();
     config.steps = 2;

@@ -1,6 +1,7 @@
 #include "bundle/model_bundle.h"
 #include "bundle/random_bundle.h"
 #include "common/error.h"
+#include "common/one_intra_op_thread.h"
 #include "io/image_file.h"
 #include "mix/mix_engine.h"
 #include "support/test_data.h"
@@ -16,7 +17,6 @@
 #include <set>
 #include <sstream>
 
-#include <ATen/Parallel.h>
 #include <ATen/ops/equal.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -60,16 +60,6 @@ TrainConfig tiny_config(std::int64_t steps) {
     return config;
 }
 
-// These networks are too small to share among threads: on a loaded 2-core machine a second intra-op
-// thread makes a step 2-3x slower (measured 0.6 vs 0.24 s at 32 px), so the trainer tests run on one.
-class OneThread {
-public:
-    OneThread() : threads_(at::get_num_threads()) { at::set_num_threads(1); }
-    ~OneThread() { at::set_num_threads(threads_); }
-
-private:
-    int threads_;
-};
 
 std::vector<std::string> loss_rows_without_time(const std::filesystem::path& csv) {
     std::ifstream file(csv);
@@ -112,7 +102,7 @@ TEST(FacePairDataset, BatchesArePureFunctionsOfTheSeedAndRetrievalStaysWithinThe
 }
 
 TEST(Trainer, ThirtyStepsLowerTheLossOnAFixedEvaluationBatch) {
-    OneThread one_thread;
+    const OneIntraOpThread one_thread;  // the tiny networks run faster, and reproducibly, on one
     test::TempDir run;
     Trainer trainer(tiny_config(30), tiny_dataset(), run.path());
     const double initial = trainer.evaluation_loss(8);
@@ -133,7 +123,7 @@ TEST(Trainer, ThirtyStepsLowerTheLossOnAFixedEvaluationBatch) {
 }
 
 TEST(Trainer, ResumeContinuesBitIdenticallyAndTheBundleGeneratesInMixEngine) {
-    OneThread one_thread;
+    const OneIntraOpThread one_thread;  // the tiny networks run faster, and reproducibly, on one
     test::TempDir split, straight;
     TrainConfig config = tiny_config(5);
     config.batch = 4;
