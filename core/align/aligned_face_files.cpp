@@ -28,6 +28,7 @@ nlohmann::json aligned_face_record(const AlignedFace& face, const std::filesyste
         {"landmarks", landmarks},
         {"quad", quad},
         {"quad_size", face.quad.size},
+        {"outside_share", face.outside_share},
         {"face_box", {{"top", box.y}, {"bottom", box.y + box.height}, {"left", box.x}, {"right", box.x + box.width}}},
         {"mask_value", kMaskGrey},
     };

@@ -38,6 +38,7 @@ std::vector<AlignedFace> FaceAligner::align(const cv::Mat& bgr) {
         face.landmarks = predictor_.predict(bgr, detection.box);
         face.quad = ffhq_quad(face.landmarks);
         face.aligned = warp_ffhq(bgr, face.quad, options_.size);
+        face.outside_share = ffhq_outside_share(face.quad, bgr.size());
         faces.push_back(std::move(face));
     }
     timings_.landmarks_and_warp_ms = milliseconds_since(start);

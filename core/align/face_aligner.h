@@ -25,6 +25,7 @@ struct AlignedFace {
     Landmarks landmarks;  // photo coordinates
     FfhqQuad quad;        // photo coordinates
     cv::Mat aligned;      // BGR, size x size
+    double outside_share = 0;  // of the aligned square that lies outside the photo (filled, not photographed)
 };
 
 // Where the time of one align() call went; `facemix bench align` reports these.

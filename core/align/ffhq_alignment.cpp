@@ -51,9 +51,12 @@ cv::Scalar median_of_uint8_values(const cv::Mat& image_u8) {
     return median;
 }
 
-// The recipe's padding: reflect the photo outwards, then blend towards a blurred copy and towards the
-// median colour the further a pixel lies outside the original photo, so the aligned image has no
-// hard mirrored edges where the face was near the photo border.
+// Fills the band around the photo that the square needs: the photo reflected outwards, blended towards
+// a blurred copy and towards the median colour the further a pixel lies outside the photo, so the
+// aligned image has no hard mirrored edges. The recipe computes its blend from the distance to the
+// padded border, which reaches a third of the pad back into the photo and blurs the face of tightly
+// framed photos; here the blend is measured from the photo's own edge, so every pixel of the photo
+// keeps its value and the ramp lies wholly in the band.
 cv::Mat reflect_pad_with_blur(const cv::Mat& image_u8, const std::array<int, 4>& pad, double qsize) {
     const int left = pad[0], top = pad[1], right = pad[2], bottom = pad[3];
     cv::Mat padded_u8;
@@ -64,19 +67,27 @@ cv::Mat reflect_pad_with_blur(const cv::Mat& image_u8, const std::array<int, 4>&
 
     const double sigma = qsize * 0.02;
     const int radius = static_cast<int>(4.0 * sigma + 0.5);  // scipy's gaussian_filter truncates at 4 sigma
-    cv::Mat blurred = padded;
+    cv::Mat blurred;  // its own pixels: blurring in place would write over the photo before the blend
     if (radius > 0) cv::GaussianBlur(padded, blurred, cv::Size(2 * radius + 1, 2 * radius + 1), sigma, sigma, cv::BORDER_REFLECT);
+    else blurred = padded.clone();
 
+    // Distance outside the photo along one axis, as a share of that side's band (0 inside the photo).
+    const auto outside = [](int at, int first, int last, int before, int after) {
+        if (at < first) return static_cast<float>(first - at) / static_cast<float>(std::max(before, 1));
+        if (at > last) return static_cast<float>(at - last) / static_cast<float>(std::max(after, 1));
+        return 0.0f;
+    };
     const int w = padded.cols, h = padded.rows;
     for (int y = 0; y < h; ++y) {
         auto* row = padded.ptr<cv::Vec3f>(y);
         const auto* blurred_row = blurred.ptr<cv::Vec3f>(y);
-        const float my = 1.0f - std::min(static_cast<float>(y) / static_cast<float>(top), static_cast<float>(h - 1 - y) / static_cast<float>(bottom));
+        const float my = outside(y, top, h - 1 - bottom, top, bottom);
         for (int x = 0; x < w; ++x) {
-            const float mx = 1.0f - std::min(static_cast<float>(x) / static_cast<float>(left), static_cast<float>(w - 1 - x) / static_cast<float>(right));
-            const float mask = std::max(mx, my);
-            const float to_blur = std::clamp(mask * 3.0f + 1.0f, 0.0f, 1.0f);
-            const float to_median = std::clamp(mask, 0.0f, 1.0f);
+            const float mask = std::max(outside(x, left, w - 1 - right, left, right), my);
+            if (mask == 0.0f) continue;
+            // Fully blurred a third of the way out, fully the median colour at the band's end.
+            const float to_blur = std::min(mask * 3.0f, 1.0f);
+            const float to_median = std::min(mask, 1.0f);
             for (int c = 0; c < 3; ++c) {
                 float v = row[x][c];
                 v += (blurred_row[x][c] - v) * to_blur;
@@ -129,6 +140,21 @@ cv::Matx23d photo_to_aligned(const FfhqQuad& quad, int size) {
     cv::Matx23d inverse;
     cv::invertAffineTransform(aligned_to_photo(quad.corners, size), inverse);
     return inverse;
+}
+
+double ffhq_outside_share(const FfhqQuad& quad, const cv::Size& photo) {
+    // Sampled on a grid fine enough for a share to a tenth of a percent; the footprint is a convex
+    // polygon, so the count converges quickly.
+    constexpr int kSamples = 256;
+    const cv::Matx23d to_photo = aligned_to_photo(quad.corners, kSamples);
+    int outside = 0;
+    for (int v = 0; v < kSamples; ++v)
+        for (int u = 0; u < kSamples; ++u) {
+            const double x = to_photo(0, 0) * u + to_photo(0, 1) * v + to_photo(0, 2);
+            const double y = to_photo(1, 0) * u + to_photo(1, 1) * v + to_photo(1, 2);
+            if (x < 0 || y < 0 || x >= photo.width || y >= photo.height) ++outside;
+        }
+    return static_cast<double>(outside) / (kSamples * kSamples);
 }
 
 cv::Mat warp_ffhq(const cv::Mat& bgr, const FfhqQuad& original, int size) {
