@@ -1,6 +1,9 @@
 #include "train/retrieval_pairs.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <stdexcept>
 #include <limits>
 #include <numeric>
 
@@ -139,29 +142,46 @@ float thumbnail_distance(const FaceThumbnail& a, const FaceThumbnail& b) {
 }
 
 RetrievalPairs build_retrieval_pairs(const std::vector<RetrievalFace>& faces, const RetrievalThresholds& thresholds) {
-    const std::size_t n = faces.size();
-    RetrievalPairs result;
     const std::vector<std::size_t> roots = average_linkage(faces, thresholds.same_person);
-    std::vector<std::int64_t> dense(n, -1);  // root -> identity, numbered by first appearance
+    return retrieval_pairs_for_identities(faces, std::vector<std::int64_t>(roots.begin(), roots.end()), thresholds);
+}
+
+RetrievalPairs retrieval_pairs_for_identities(const std::vector<RetrievalFace>& faces, const std::vector<std::int64_t>& identity,
+                                              const RetrievalThresholds& thresholds) {
+    const std::size_t n = faces.size();
+    if (identity.size() != n) throw std::invalid_argument("retrieval_pairs_for_identities: one identity per face");
+    RetrievalPairs result;
+    std::map<std::int64_t, std::int64_t> dense;  // given identity -> identity numbered by first appearance
+    std::vector<std::vector<std::size_t>> members;
     for (std::size_t i = 0; i < n; ++i) {
-        if (dense[roots[i]] < 0) dense[roots[i]] = result.identities++;
-        result.identity.push_back(dense[roots[i]]);
+        const auto [found, added] = dense.emplace(identity[i], result.identities);
+        if (added) {
+            ++result.identities;
+            members.emplace_back();
+        }
+        result.identity.push_back(found->second);
+        members[static_cast<std::size_t>(found->second)].push_back(i);
     }
 
+    // Only faces of one person are compared, so a large set costs the sum of its people's squares.
     Groups copies(n);
-    for (std::size_t a = 0; a < n; ++a)
-        for (std::size_t b = a + 1; b < n; ++b)
-            if (result.identity[a] == result.identity[b] &&
-                (descriptor_distance(faces[a].descriptor, faces[b].descriptor) < thresholds.duplicate_descriptor ||
-                 thumbnail_distance(faces[a].thumbnail, faces[b].thumbnail) < thresholds.duplicate_thumbnail))
-                copies.join(a, b);
-
-    for (std::size_t a = 0; a < n; ++a)
-        for (std::size_t b = 0; b < n; ++b) {
-            if (a == b || result.identity[a] != result.identity[b]) continue;
-            const std::pair<std::int64_t, std::int64_t> pair(static_cast<std::int64_t>(a), static_cast<std::int64_t>(b));
-            (copies.root(a) == copies.root(b) ? result.near_duplicates : result.pairs).push_back(pair);
-        }
+    for (const auto& person : members)
+        for (std::size_t i = 0; i < person.size(); ++i)
+            for (std::size_t j = i + 1; j < person.size(); ++j) {
+                const std::size_t a = person[i], b = person[j];
+                if (descriptor_distance(faces[a].descriptor, faces[b].descriptor) < thresholds.duplicate_descriptor ||
+                    thumbnail_distance(faces[a].thumbnail, faces[b].thumbnail) < thresholds.duplicate_thumbnail)
+                    copies.join(a, b);
+            }
+    for (const auto& person : members)
+        for (const std::size_t a : person)
+            for (const std::size_t b : person) {
+                if (a == b) continue;
+                const std::pair<std::int64_t, std::int64_t> pair(static_cast<std::int64_t>(a), static_cast<std::int64_t>(b));
+                (copies.root(a) == copies.root(b) ? result.near_duplicates : result.pairs).push_back(pair);
+            }
+    std::sort(result.pairs.begin(), result.pairs.end());
+    std::sort(result.near_duplicates.begin(), result.near_duplicates.end());
     return result;
 }
 

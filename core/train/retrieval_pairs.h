@@ -68,4 +68,10 @@ struct RetrievalPairs {
 // Memory and time grow as faces squared (a few thousand faces take seconds).
 RetrievalPairs build_retrieval_pairs(const std::vector<RetrievalFace>& faces, const RetrievalThresholds& thresholds = {});
 
+// The same pairs for identities already known (a folder per person, as LFW is laid out): `identity`
+// holds any number per face, the result renumbers them by first appearance. Time grows with the sum of
+// each person's faces squared.
+RetrievalPairs retrieval_pairs_for_identities(const std::vector<RetrievalFace>& faces, const std::vector<std::int64_t>& identity,
+                                              const RetrievalThresholds& thresholds = {});
+
 }  // namespace facemix

@@ -200,6 +200,65 @@ TEST(PrepCli, UnreadableAndFacelessPhotosAreReportedAndSkipped) {
               "faces/deepface_img2_f0.png,faces/deepface_img1_f0.png\n");
 }
 
+// Four LFW people with three to four photos each (read from ../shared/data/lfw, never copied).
+const std::vector<std::string> kLfwPeople = {"Abdoulaye_Wade", "Abdullah_al-Attiyah", "Abel_Pacheco", "Adam_Sandler"};
+
+std::vector<std::string> lfw_prep_arguments(const std::filesystem::path& out, const std::string& threads) {
+    std::vector<std::string> arguments = {"prep", "--identity-from", "folders", "--held-out", "0.5", "-j", threads,
+                                          "-o", out.string()};
+    for (const auto& person : kLfwPeople) arguments.push_back((test::lfw_dir() / "images" / person).string());
+    return arguments;
+}
+
+// LFW is laid out a folder per person: with --identity-from folders the folder names are the people,
+// pairs stay within a folder, people (never photos) are split by a hash of the name, and the result is
+// the same on one thread as on two.
+TEST(PrepCli, IdentitiesFromFoldersSplitPeopleAndDoNotDependOnThreads) {
+    ASSERT_TRUE(std::filesystem::is_directory(test::lfw_dir() / "images")) << test::lfw_dir();
+    test::TempDir one, two;
+    const auto a = test::run_facemix(lfw_prep_arguments(one.path(), "1"));
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    const auto b = test::run_facemix(lfw_prep_arguments(two.path(), "2"));
+    ASSERT_EQ(b.exit_code, 0) << b.err;
+    for (const char* file : {"labels.csv", "pairs.csv", "dataset.json", "descriptors.safetensors"})
+        EXPECT_EQ(read_text(one.path() / file), read_text(two.path() / file)) << file;
+
+    const auto labels = read_csv(one.path() / "labels.csv");
+    std::map<std::string, std::string> person_of;  // face file -> identity
+    std::map<std::string, int> photos_of;
+    for (std::size_t r = 1; r < labels.size(); ++r) {
+        // Each photo's file name starts with its person's name, as LFW names them.
+        EXPECT_EQ(labels[r][2].rfind(labels[r][1] + "_", 0), 0u) << labels[r][2];
+        person_of[labels[r][0]] = labels[r][1];
+        ++photos_of[labels[r][1]];
+    }
+    EXPECT_EQ(photos_of.size(), kLfwPeople.size());
+    for (const auto& person : kLfwPeople) EXPECT_GE(photos_of[person], 3) << person;
+    const auto pairs = read_csv(one.path() / "pairs.csv");
+    ASSERT_GT(pairs.size(), 1u);
+    for (std::size_t r = 1; r < pairs.size(); ++r) EXPECT_EQ(person_of.at(pairs[r][0]), person_of.at(pairs[r][1]));
+
+    const auto manifest = nlohmann::json::parse(read_text(one.path() / "dataset.json"));
+    EXPECT_EQ(manifest.at("identity_from"), "folders");
+    EXPECT_EQ(manifest.at("identities"), kLfwPeople.size());
+    const auto& split = manifest.at("split");
+    const auto held_out = split.at("held_out").get<std::set<std::string>>();
+    for (const auto& name : held_out) EXPECT_TRUE(photos_of.count(name)) << name;
+    EXPECT_EQ(split.at("held_out_identities").get<std::size_t>(), held_out.size());
+    EXPECT_EQ(split.at("training_identities").get<std::size_t>(), kLfwPeople.size() - held_out.size());
+    EXPECT_NE(a.out.find(std::to_string(held_out.size()) + " of the people held out"), std::string::npos) << a.out;
+    // Every aligned face records how much of its square lies outside the photo: LFW's 250 px photos
+    // are tight around the face, so some of it does.
+    for (const auto& entry : std::filesystem::directory_iterator(one.path() / "records")) {
+        const auto record = nlohmann::json::parse(read_text(entry.path()));
+        for (const auto& face : record.at("faces")) {
+            const double outside = face.at("outside_share").get<double>();
+            EXPECT_GT(outside, 0.0) << entry.path();
+            EXPECT_LT(outside, 0.7) << entry.path();
+        }
+    }
+}
+
 TEST(PrepCli, AMissingFaceModelFailsBeforeAnyPhoto) {
     test::TempDir out;
     const auto result = test::run_facemix({"prep", (test::testdata_dir() / "deepface_img1.jpg").string(), "-o",

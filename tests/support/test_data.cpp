@@ -12,6 +12,11 @@ std::filesystem::path testdata_dir() {
     return FACEMIX_TESTDATA_DIR;
 }
 
+std::filesystem::path lfw_dir() {
+    if (const char* dir = std::getenv("FACEMIX_LFW")) return dir;
+    return testdata_dir() / ".." / ".." / "data" / "lfw";
+}
+
 std::vector<PhotoLabel> photo_labels() {
     std::ifstream csv(testdata_dir() / "identities.csv");
     if (!csv) throw std::runtime_error("cannot read " + (testdata_dir() / "identities.csv").string());

@@ -7,6 +7,8 @@
 namespace facemix::test {
 
 std::filesystem::path testdata_dir();
+// ../shared/data/lfw beside the checkout ($FACEMIX_LFW overrides): real photos, a folder per person.
+std::filesystem::path lfw_dir();
 
 struct PhotoLabel {
     std::string file;
