@@ -15,10 +15,16 @@ struct Part {
     TensorMap ModelBundle::*weights;
     bool present_in_manifest(const ModelManifest& m) const {
         const std::string p = prefix;
-        return p == "unet." ? m.unet.has_value() : p == "vae." ? m.vae.has_value() : m.encoder.has_value();
+        if (p == "unet.") return m.unet.has_value();
+        if (p == "vae.") return m.vae.has_value();
+        if (p == "encoder.") return m.encoder.has_value();
+        return m.face_projection.has_value();
     }
 };
-constexpr Part kParts[] = {{"unet.", &ModelBundle::unet}, {"vae.", &ModelBundle::vae}, {"encoder.", &ModelBundle::encoder}};
+constexpr Part kParts[] = {{"unet.", &ModelBundle::unet},
+                           {"vae.", &ModelBundle::vae},
+                           {"encoder.", &ModelBundle::encoder},
+                           {"face_projection.", &ModelBundle::face_projection}};
 
 at::ScalarType scalar_type(WeightDType dtype) {
     switch (dtype) {
@@ -73,7 +79,7 @@ ModelBundle read_bundle(const std::filesystem::path& path) {
         const Part* owner = nullptr;
         for (const Part& part : kParts)
             if (entry.name.starts_with(part.prefix)) owner = &part;
-        if (!owner) throw InputError(what + ": tensor '" + entry.name + "' belongs to no network (expected unet., vae. or encoder.)");
+        if (!owner) throw InputError(what + ": tensor '" + entry.name + "' belongs to no network (expected unet., vae., encoder. or face_projection.)");
         (bundle.*(owner->weights)).emplace(entry.name.substr(std::string(owner->prefix).size()), file.tensor(entry.name));
     }
     for (const Part& part : kParts) {

@@ -15,12 +15,13 @@ struct ModelBundle {
     TensorMap unet;
     TensorMap vae;
     TensorMap encoder;
+    TensorMap face_projection;  // descriptor -> face token, for face_token_source "dlib-descriptor"
 };
 
 enum class WeightDType { F32, F16, BF16 };
 WeightDType weight_dtype_from_name(const std::string& name);  // "fp32", "fp16", "bf16"; InputError otherwise
 
-// One .safetensors file: weights under "unet.", "vae.", "encoder.", the manifest as JSON under the
+// One .safetensors file: weights under "unet.", "vae.", "encoder.", "face_projection.", the manifest as JSON under the
 // "facemix" metadata key. Floating-point weights are stored in `dtype`. Written atomically.
 void write_bundle(const std::filesystem::path& path, const ModelBundle& bundle, WeightDType dtype = WeightDType::F32);
 

@@ -27,6 +27,7 @@ std::string model_hash(const ModelBundle& bundle) {
     hash_weights(hasher, "unet.", bundle.unet);
     hash_weights(hasher, "vae.", bundle.vae);
     hash_weights(hasher, "encoder.", bundle.encoder);
+    hash_weights(hasher, "face_projection.", bundle.face_projection);  // adds nothing for bundles without one
     return hasher.hex_digest();
 }
 

@@ -32,6 +32,11 @@ nlohmann::json manifest_to_json(const ModelManifest& m) {
                             {"face_box_512", {{"top", c.face_top}, {"bottom", c.face_bottom}, {"left", c.face_left}, {"right", c.face_right}}},
                             {"mask_value", c.mask_value},
                             {"unconditional", c.unconditional}};
+    // Written only when they differ from what every earlier bundle had, so those manifests (and hashes) stay.
+    if (c.face_token_source != "encoder") json["conditioning"]["face_token_source"] = c.face_token_source;
+    if (c.face_dropout != 0 || c.background_dropout != 0 || c.both_dropout != 0)
+        json["conditioning"]["training_dropout"] = {{"face", c.face_dropout}, {"background", c.background_dropout}, {"both", c.both_dropout}};
+    if (m.face_projection) json["face_projection"] = *m.face_projection;
     const NoiseSchedule& s = m.schedule;
     json["schedule"] = {{"beta_schedule", s.beta_schedule}, {"beta_start", s.beta_start}, {"beta_end", s.beta_end},
                         {"train_timesteps", s.train_timesteps}, {"prediction", s.prediction}};
@@ -65,6 +70,19 @@ ModelManifest manifest_from_json(const nlohmann::json& json, const std::string& 
         m.conditioning.face_right = box.at("right");
         m.conditioning.mask_value = c.at("mask_value");
         m.conditioning.unconditional = c.at("unconditional");
+        m.conditioning.face_token_source = c.value("face_token_source", "encoder");
+        if (c.contains("training_dropout")) {
+            const auto& d = c.at("training_dropout");
+            m.conditioning.face_dropout = d.at("face");
+            m.conditioning.background_dropout = d.at("background");
+            m.conditioning.both_dropout = d.at("both");
+        }
+        m.face_projection = get_optional<DescriptorProjectionConfig>(json, "face_projection");
+        if (m.conditioning.face_token_source != "encoder" && m.conditioning.face_token_source != "dlib-descriptor")
+            throw InputError(what + ": the face token source \"" + m.conditioning.face_token_source +
+                             "\" is neither \"encoder\" nor \"dlib-descriptor\"");
+        if (m.conditioning.face_from_descriptor() != m.face_projection.has_value())
+            throw InputError(what + ": a face token from the dlib descriptor needs a face_projection network, and only then");
         const auto& s = json.at("schedule");
         m.schedule.beta_schedule = s.at("beta_schedule");
         m.schedule.beta_start = s.at("beta_start");

@@ -9,6 +9,7 @@
 
 #include "nn/autoencoder_kl_config.h"
 #include "nn/clip_vision_config.h"
+#include "nn/descriptor_projection_config.h"
 #include "nn/unet_config.h"
 
 namespace facemix {
@@ -21,6 +22,16 @@ struct Conditioning {
     std::int64_t face_top = 190, face_bottom = 440, face_left = 125, face_right = 387;
     double mask_value = 0.0;              // what the background's face box is set to, in [-1, 1]
     std::string unconditional = "zeros"; // the unconditional tokens are all zero
+    // Where the "face" token comes from: "encoder" (the image encoder on the face crop) or
+    // "dlib-descriptor" (dlib's face-recognition descriptor of the aligned face through the bundle's
+    // face_projection network, the pretrained face network of the seed's first models).
+    std::string face_token_source = "encoder";
+    // How often each token was zeroed alone in training, and both together (the CFG unconditional): a
+    // model that saw each token alone supports separate face and background guidance. Recorded by
+    // facemix train; all zero when unknown.
+    double face_dropout = 0.0, background_dropout = 0.0, both_dropout = 0.0;
+
+    bool face_from_descriptor() const { return face_token_source == "dlib-descriptor"; }
 
     friend bool operator==(const Conditioning&, const Conditioning&) = default;
 };
@@ -60,6 +71,7 @@ struct ModelManifest {
     std::optional<UNetConfig> unet;
     std::optional<AutoencoderKLConfig> vae;
     std::optional<ClipVisionConfig> encoder;
+    std::optional<DescriptorProjectionConfig> face_projection;  // with face_token_source "dlib-descriptor"
     Conditioning conditioning;
     NoiseSchedule schedule;
     std::int64_t native_resolution = 512;  // pixels of the aligned images the model was trained on

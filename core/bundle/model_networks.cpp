@@ -2,6 +2,7 @@
 
 #include "nn/autoencoder_kl.h"
 #include "nn/clip_vision.h"
+#include "nn/descriptor_projection.h"
 #include "nn/load_weights.h"
 #include "nn/unet.h"
 
@@ -25,7 +26,8 @@ ModelNetworks build_networks(const ModelBundle& bundle, const std::string& what,
     const ModelManifest& m = bundle.manifest;
     return {build<UNet>(m.unet, bundle.unet, "the UNet of " + what, dtype),
             build<AutoencoderKL>(m.vae, bundle.vae, "the autoencoder of " + what, dtype),
-            build<ClipVisionModel>(m.encoder, bundle.encoder, "the image encoder of " + what, dtype)};
+            build<ClipVisionModel>(m.encoder, bundle.encoder, "the image encoder of " + what, dtype),
+            build<DescriptorProjection>(m.face_projection, bundle.face_projection, "the face projection of " + what, dtype)};
 }
 
 }  // namespace facemix

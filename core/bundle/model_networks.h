@@ -11,6 +11,7 @@ namespace facemix {
 class UNet;
 class AutoencoderKL;
 class ClipVisionModel;
+class DescriptorProjection;
 
 // The networks of a bundle, built from its manifest and loaded with its weights, in eval mode.
 // A network the bundle does not have stays null.
@@ -18,6 +19,7 @@ struct ModelNetworks {
     std::shared_ptr<UNet> unet;
     std::shared_ptr<AutoencoderKL> vae;
     std::shared_ptr<ClipVisionModel> encoder;
+    std::shared_ptr<DescriptorProjection> face_projection;
 };
 
 // Throws InputError (from load_weights) naming `what` when any network's weights do not fit its config

@@ -57,9 +57,20 @@ std::string summarize_model(const ModelBundle& bundle) {
             << " layers, " << c.heads << " heads, " << c.projection_dim << "-d embedding, "
             << (c.activation == ClipActivation::Gelu ? "GELU" : "QuickGELU") << "\n";
     }
+    if (m.face_projection) {
+        const DescriptorProjectionConfig& f = *m.face_projection;
+        out << "face token:  dlib face-recognition descriptor (" << f.input_dim << "-d) through a learned projection, "
+            << with_thousands(parameter_count(bundle.face_projection)) << " parameters (" << dtype_of(bundle.face_projection)
+            << "), hidden " << f.hidden_dim << ", " << f.output_dim << "-d token\n";
+    }
     out << "condition:   " << m.conditioning.tokens.size() << " token" << (m.conditioning.tokens.size() == 1 ? "" : "s") << " (";
     for (std::size_t i = 0; i < m.conditioning.tokens.size(); ++i) out << (i ? ", " : "") << m.conditioning.tokens[i];
-    out << "), unconditional = " << m.conditioning.unconditional << "\n";
+    out << "), unconditional = " << m.conditioning.unconditional;
+    const Conditioning& c = m.conditioning;
+    if (c.face_dropout != 0 || c.background_dropout != 0 || c.both_dropout != 0)
+        out << "; trained with the face token alone zeroed " << c.face_dropout * 100 << "%, the background alone "
+            << c.background_dropout * 100 << "%, both " << c.both_dropout * 100 << "%";
+    out << "\n";
     const NoiseSchedule& s = m.schedule;
     out << "schedule:    " << s.beta_schedule << " betas " << s.beta_start << " -> " << s.beta_end << " over " << s.train_timesteps
         << " steps, " << s.prediction << " prediction" << (s.clip_sample ? ", DDIM clamps its x0 estimate to [-1, 1]" : "")

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "nn/autoencoder_kl.h"
 #include "nn/clip_vision.h"
+#include "nn/descriptor_projection.h"
 #include "nn/load_weights.h"
 #include "nn/sd_v1_presets.h"
 #include "nn/unet.h"
@@ -31,6 +32,7 @@ ModelBundle random_bundle(const ModelManifest& manifest, std::uint64_t seed) {
     bundle.unet = random_weights<UNet>(manifest.unet);
     bundle.vae = random_weights<AutoencoderKL>(manifest.vae);
     bundle.encoder = random_weights<ClipVisionModel>(manifest.encoder);
+    bundle.face_projection = random_weights<DescriptorProjection>(manifest.face_projection);
     return bundle;
 }
 

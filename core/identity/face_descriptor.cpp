@@ -143,6 +143,20 @@ FaceDescriptorVector FaceDescriptor::describe(const cv::Mat& image, const Landma
     return result;
 }
 
+FaceDescriptorVector FaceDescriptor::describe_aligned(const cv::Mat& image) {
+    cv::Mat bgr = as_bgr(image);
+    if (bgr.rows != bgr.cols) throw InputError("an aligned face must be a square image");
+    if (bgr.rows != kAlignedDescriptorSide)
+        cv::resize(bgr, bgr, cv::Size(kAlignedDescriptorSide, kAlignedDescriptorSide), 0, 0,
+                   bgr.rows > kAlignedDescriptorSide ? cv::INTER_AREA : cv::INTER_CUBIC);
+    if (!impl_->predictor) impl_->predictor.emplace();
+    // Median of dlib's HOG boxes on the single-face test photos, carried into the 512 px aligned frame
+    // (tests/identity/face_descriptor_test.cpp measures it again): FFHQ alignment puts every face there.
+    constexpr double left = kAlignedFaceBox512[0], top = kAlignedFaceBox512[1], side = kAlignedFaceBox512[2];
+    const double s = kAlignedDescriptorSide / 512.0;
+    return describe(bgr, impl_->predictor->predict(bgr, cv::Rect2d(left * s, top * s, side * s, side * s)));
+}
+
 std::optional<FaceDescriptorVector> FaceDescriptor::describe_largest_face(const cv::Mat& image) {
     const cv::Mat bgr = as_bgr(image);
     if (!impl_->detector) impl_->detector.emplace();

@@ -38,6 +38,12 @@ public:
     // 0.25 padding that dlib's recipe cuts from the landmarks, through the network.
     FaceDescriptorVector describe(const cv::Mat& bgr, const Landmarks& landmarks);
 
+    // The descriptor of an FFHQ-aligned face (any size; enlarged or shrunk to kAlignedDescriptorSide
+    // first): landmarks found from the box where the detector puts an aligned face, no detection, so
+    // every aligned image gets one, deterministically. This is what a descriptor face token sees, in
+    // training and in the mix alike.
+    FaceDescriptorVector describe_aligned(const cv::Mat& aligned_bgr);
+
     // Detects faces (HOG + 68-point landmarks) and describes the largest; nullopt when there is none.
     // Meant for images that are already aligned faces, such as generated cells.
     std::optional<FaceDescriptorVector> describe_largest_face(const cv::Mat& bgr);
@@ -49,6 +55,12 @@ private:
     std::filesystem::path model_;
     std::unique_ptr<Impl> impl_;
 };
+
+// The side an aligned face is resampled to before describe_aligned(): the size `facemix prep` aligns
+// at by default, where the face spans about 130 px, near the network's 150 px chip.
+inline constexpr int kAlignedDescriptorSide = 256;
+// Where dlib's frontal detector boxes a face in a 512 px FFHQ-aligned image: left, top, side.
+inline constexpr double kAlignedFaceBox512[3] = {128.0, 172.0, 256.0};
 
 // Euclidean distance; below kSamePersonDistance means the same person.
 float descriptor_distance(const FaceDescriptorVector& a, const FaceDescriptorVector& b);

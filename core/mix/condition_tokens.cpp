@@ -35,7 +35,10 @@ std::int64_t scaled(std::int64_t coordinate, std::int64_t size) {
 
 std::vector<TokenSpec> token_layout(const Conditioning& conditioning) {
     std::vector<TokenSpec> layout;
-    for (const auto& name : conditioning.tokens) layout.push_back(token_spec(name));
+    for (const auto& name : conditioning.tokens) {
+        layout.push_back(token_spec(name));
+        if (conditioning.face_from_descriptor() && layout.back().part == ImagePart::FaceCrop) layout.back().part = ImagePart::FaceIdentity;
+    }
     return layout;
 }
 
@@ -50,7 +53,8 @@ at::Tensor image_part(const at::Tensor& aligned, ImagePart part, const Condition
             masked.slice(-2, top, bottom).slice(-1, left, right).fill_(conditioning.mask_value);
             return masked;
         }
-        case ImagePart::Whole: break;
+        case ImagePart::Whole:
+        case ImagePart::FaceIdentity: break;
     }
     return aligned;
 }

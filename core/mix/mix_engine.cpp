@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "nn/autoencoder_kl.h"
 #include "nn/clip_vision.h"
+#include "nn/descriptor_projection.h"
 #include "nn/unet.h"
 #include "tensor/image_tensor.h"
 
@@ -47,13 +48,17 @@ MixEngine::MixEngine(const ModelBundle& bundle, std::string model_name, ComputeT
     if (manifest_.encoder->projection_dim != manifest_.unet->context_dim)
         throw InputError(model_name_ + "'s encoder makes " + std::to_string(manifest_.encoder->projection_dim) +
                          "-wide embeddings but its UNet attends to " + std::to_string(manifest_.unet->context_dim) + "-wide tokens.");
+    if (manifest_.face_projection && manifest_.face_projection->output_dim != manifest_.unet->context_dim)
+        throw InputError(model_name_ + "'s face projection makes " + std::to_string(manifest_.face_projection->output_dim) +
+                         "-wide tokens but its UNet attends to " + std::to_string(manifest_.unet->context_dim) + "-wide tokens.");
     layout_ = token_layout(manifest_.conditioning);
     unconditional_tokens(manifest_.conditioning, manifest_.unet->context_dim);
     networks_ = build_networks(bundle, model_name_, target_.dtype);
     networks_.unet->to(target_.device);
     if (networks_.vae) networks_.vae->to(target_.device);
     networks_.encoder->to(target_.device);
-    embedder_ = std::make_unique<SourceEmbedder>(networks_.encoder, manifest_.conditioning, target_);
+    if (networks_.face_projection) networks_.face_projection->to(target_.device);
+    embedder_ = std::make_unique<SourceEmbedder>(networks_.encoder, manifest_.conditioning, target_, networks_.face_projection);
 }
 
 at::Tensor MixEngine::condition_for(const MixJob& job, const CellRequest& cell) {

@@ -16,6 +16,8 @@
 namespace facemix {
 
 class ClipVisionModel;
+class DescriptorProjection;
+class FaceDescriptor;
 
 // Embeds the parts of aligned images with the bundle's encoder and remembers every result by the hash
 // of the aligned pixels and the part, so a face used in every row of a grid, or again in the next run
@@ -23,10 +25,15 @@ class ClipVisionModel;
 // a file changes on disk or the same photo is aligned at another size. Thread-safe.
 class SourceEmbedder {
 public:
-    SourceEmbedder(std::shared_ptr<ClipVisionModel> encoder, Conditioning conditioning, ComputeTarget target);
+    // `face_projection` is needed only for FaceIdentity tokens (the dlib face-recognition model is then
+    // loaded on first use).
+    SourceEmbedder(std::shared_ptr<ClipVisionModel> encoder, Conditioning conditioning, ComputeTarget target,
+                   std::shared_ptr<DescriptorProjection> face_projection = nullptr);
+    ~SourceEmbedder();
 
-    // The embedding [D] (float32, CPU) of `part` of `aligned`, an 8-bit BGR square image. Throws
-    // InputError when the image is not square 8-bit colour.
+    // The embedding [D] (float32, CPU) of `part` of `aligned`, an 8-bit BGR square image: the encoder's,
+    // or for FaceIdentity the face projection of the face's dlib descriptor. Throws InputError when the
+    // image is not square 8-bit colour, or FaceIdentity is asked of a model without a face projection.
     at::Tensor embed(const cv::Mat& aligned, ImagePart part);
 
     std::int64_t width() const;
@@ -35,6 +42,8 @@ public:
 
 private:
     std::shared_ptr<ClipVisionModel> encoder_;
+    std::shared_ptr<DescriptorProjection> face_projection_;
+    std::unique_ptr<FaceDescriptor> face_descriptor_;  // loaded on the first FaceIdentity token
     Conditioning conditioning_;
     ComputeTarget target_;
     mutable std::mutex mutex_;

@@ -1,9 +1,11 @@
 #include "align/face_aligner.h"
+#include "align/face_detector.h"
 #include "common/error.h"
 #include "identity/face_descriptor.h"
 #include "io/image_file.h"
 #include "support/test_data.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -93,6 +95,48 @@ TEST(FaceDescriptor, AnAlignedImageDescribesLikeThePhotoItCameFrom) {
         EXPECT_LT(d, 0.15f) << file;
         EXPECT_GT(descriptor_cosine(from_photo, *from_aligned), 0.98f) << file;
     }
+}
+
+double median_of(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+// describe_aligned() finds landmarks from a fixed box instead of detecting: the box must be where dlib's
+// detector puts the face of an aligned image, and the descriptor must match the photo's own, on every
+// single-face test photo (a face token that changed with detection luck would not be one identity).
+TEST(FaceDescriptor, DescribeAlignedUsesTheDetectorsBoxAndMatchesThePhotosDescriptor) {
+    FaceAlignerOptions options;
+    options.size = 512;
+    options.largest_only = true;
+    FaceAligner aligner(options);
+    FaceDetector detector;
+    std::vector<double> left, top, side, distances;
+    for (const auto& label : test::photo_labels()) {
+        if (label.faces != 1) continue;
+        SCOPED_TRACE(label.file);
+        const cv::Mat photo = load_image(test::testdata_dir() / label.file);
+        const auto faces = aligner.align(photo);
+        ASSERT_EQ(faces.size(), 1u);
+        const auto boxes = detector.detect(faces[0].aligned);
+        if (!boxes.empty()) {
+            left.push_back(boxes[0].box.x);
+            top.push_back(boxes[0].box.y);
+            side.push_back(boxes[0].box.width);
+        }
+        const FaceDescriptorVector from_photo = shared_descriptor().describe(photo, faces[0].landmarks);
+        const float d = descriptor_distance(from_photo, shared_descriptor().describe_aligned(faces[0].aligned));
+        distances.push_back(d);
+        EXPECT_LT(d, 0.3f);  // well inside dlib's same-person 0.6
+    }
+    ASSERT_GE(left.size(), 20u);
+    std::printf("detector box on 512 px aligned faces (median of %zu): left %.1f top %.1f side %.1f; describe_aligned vs "
+                "photo: median %.3f\n",
+                left.size(), median_of(left), median_of(top), median_of(side), median_of(distances));
+    EXPECT_NEAR(median_of(left), kAlignedFaceBox512[0], 8.0);
+    EXPECT_NEAR(median_of(top), kAlignedFaceBox512[1], 8.0);
+    EXPECT_NEAR(median_of(side), kAlignedFaceBox512[2], 12.0);
+    EXPECT_LT(median_of(distances), 0.12);
 }
 
 TEST(FaceDescriptor, NoFaceIsNullopt) {
