@@ -1,24 +1,45 @@
 #!/usr/bin/env bash
-# Rebuilds models/default/ from nothing but facemix itself: renders the synthetic training set, trains the
-# default model on it, evaluates it on held-out identities and copies the bundle, its training config, loss
-# curve, final sample grid and evaluation into models/default/ (the model card, README.md there, is
-# written by hand from these). Resumable: rerun after an interruption and every stage picks up where it
-# stopped. About an hour and a half on a quiet 2-core CPU for the committed 5000 steps.
+# Rebuilds models/default/ from facemix and the LFW photos beside the checkout (../shared/data/lfw, never
+# copied into the repository): prepares the photo set (one person per folder, a tenth of the people held
+# out), trains the two face-mixer variants of the seed on the same data and budget, side by side on one
+# thread each (face token from dlib's descriptor, or from the jointly trained encoder), evaluates both on
+# the held-out people and copies the descriptor variant, its config, loss curve, samples and both
+# evaluations into models/default/ (the model card, README.md there, is written from these).
+# Resumable: rerun after an interruption and every stage picks up where it stopped.
+#   FACEMIX_DEFAULT_STEPS  optimizer steps of each variant (default 3000)
+#   FACEMIX_LFW            the LFW folder (default ../shared/data/lfw)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/tools/build.sh"
 facemix=${FACEMIX_BUILD_DIR:-$root/build}/app/facemix
 work=${1:-$root/out/default-model}
-steps=${FACEMIX_DEFAULT_STEPS:-5000}
+steps=${FACEMIX_DEFAULT_STEPS:-3000}
+lfw=${FACEMIX_LFW:-$root/../shared/data/lfw}
 mkdir -p "$work"
-# One OpenMP thread: the small networks gain little from two, and on a busy machine two spin-wait.
-export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
-"$facemix" synth -n 3000 --renders 4 --size 64 --seed 1 -o "$work/synth64"
-"$facemix" train --data "$work/synth64" --config "$root/models/default/train_config.json" -o "$work/run" --steps "$steps"
-"$facemix" eval -m "$work/run/model.safetensors" -o "$work/eval"
+
+# Every person's folder: people with one photo still teach the UNet faces and scenes (their face token
+# comes from the photo itself); people with several also give retrieval pairs.
+"$facemix" prep --identity-from folders --max-per-person 10 --held-out 0.1 -o "$work/lfw" "$lfw/images"
+
+# One OpenMP thread each: two small networks on two cores gain nothing from more, and spin-wait.
+export OMP_NUM_THREADS=1
+for variant in descriptor encoder; do
+  "$facemix" train --data "$work/lfw" --config "real64-$variant" -o "$work/$variant" --steps "$steps" \
+    > "$work/train-$variant.log" 2>&1 &
+done
+wait
+for variant in descriptor encoder; do
+  "$facemix" eval --data "$work/lfw" -m "$work/$variant/model.safetensors" -o "$work/eval-$variant"
+done
+
 dest="$root/models/default"
-cp "$work/run/model.safetensors" "$dest/facemix-synth48.safetensors"
-cp "$work/run/loss.csv" "$work/run/loss.png" "$dest/"
-cp "$(ls "$work"/run/samples/step_*.png | tail -1)" "$dest/samples.png"
-cp "$work/eval/eval.md" "$work/eval/eval.csv" "$work/eval/eval.png" "$dest/"
+cp "$work/descriptor/model.safetensors" "$dest/facemix-lfw64.safetensors"
+cp "$work/descriptor/config.json" "$dest/train_config.json"
+cp "$work/descriptor/loss.csv" "$work/descriptor/loss.png" "$dest/"
+cp "$(ls "$work"/descriptor/samples/step_*.png | tail -1)" "$dest/samples.png"
+for variant in descriptor encoder; do
+  mkdir -p "$dest/eval-$variant"
+  cp "$work/eval-$variant"/eval.md "$work/eval-$variant"/eval.csv "$work/eval-$variant"/eval.png \
+     "$work/eval-$variant"/contact_sheet.png "$dest/eval-$variant/"
+done
 echo "updated $dest; now update the numbers in $dest/README.md"

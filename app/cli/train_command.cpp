@@ -17,16 +17,19 @@ struct TrainOptions {
     std::string config = "tiny-pixel";
     std::string output;
     std::int64_t steps = 0;  // 0 = the config's
+    std::string device = "cpu";
+    std::string precision = "fp32";
     std::string command;
 };
 
 int run_train(const TrainOptions& options) {
     TrainConfig config = load_train_config(options.config);
     if (options.steps > 0) config.steps = options.steps;
-    Trainer trainer(config, options.data, options.output, options.command);
+    const ComputeTarget target = resolve_compute_target(options.device, options.precision);
+    Trainer trainer(config, options.data, options.output, options.command, target);
     const FacePairDataset& data = trainer.dataset();
     std::cout << "training on " << data.training_images() << " images of " << data.identities() << " identities at "
-              << data.resolution() << " px"
+              << data.resolution() << " px on " << target.description()
               << (trainer.resumed() ? ", resuming at step " + std::to_string(trainer.step()) : std::string()) << "\n";
     ProgressBar progress(static_cast<std::size_t>(config.steps), "training");
     progress.update(static_cast<std::size_t>(trainer.step()));
@@ -61,12 +64,17 @@ void add_train_command(CLI::App& app, int& exit_code) {
         "train", "Train a pixel-space face mixer from scratch on a dataset folder (labels.csv with file and identity "
                  "columns, e.g. from facemix synth); the same command resumes an interrupted run");
     command->add_option("--data", options->data, "Dataset folder")->required();
-    command->add_option("--config", options->config, "Preset (tiny-pixel) or a JSON file of training settings")
+    command->add_option("--config", options->config, "Preset (tiny-pixel; real64-descriptor and real64-encoder for photo sets from facemix prep) or a JSON file of training settings")
         ->capture_default_str();
     command->add_option("-o,--output", options->output,
                         "Run folder: model.safetensors (EMA weights), trainer_state.safetensors, loss.csv, samples/")
         ->required();
     command->add_option("--steps", options->steps, "Optimizer steps, overriding the config's (a resume may extend a run)");
+    command->add_option("--device", options->device, "cpu, cuda or cuda:N (auto: a GPU when there is one)")->capture_default_str();
+    command->add_option("--precision", options->precision,
+                        "fp32, or bf16 (autocast with fp32 master weights; fp32 on the CPU is usually faster)")
+        ->check(CLI::IsMember({"fp32", "bf16"}))
+        ->capture_default_str();
     command->callback([options, &exit_code] {
         options->command = "facemix train --data " + options->data + " --config " + options->config +
                            (options->steps > 0 ? " --steps " + std::to_string(options->steps) : std::string());

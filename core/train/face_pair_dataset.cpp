@@ -6,16 +6,21 @@
 #include <initializer_list>
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include <ATen/ops/empty.h>
 #include <ATen/ops/from_blob.h>
 #include <ATen/ops/index_select.h>
 #include <ATen/ops/tensor.h>
+#include <ATen/ops/where.h>
 #include <opencv2/imgproc.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "io/image_file.h"
+#include "io/safetensors.h"
 
 namespace facemix {
 namespace {
@@ -70,6 +75,19 @@ void for_each_csv_row(std::istream& file, const std::filesystem::path& csv, std:
     }
 }
 
+// The people dataset.json's "split" holds out (what `facemix prep` writes); empty without one.
+std::set<std::string> held_out_people(const std::filesystem::path& folder) {
+    std::ifstream file(folder / "dataset.json");
+    if (!file) return {};
+    try {
+        const nlohmann::json json = nlohmann::json::parse(file);
+        if (!json.contains("split")) return {};
+        return json.at("split").at("held_out").get<std::set<std::string>>();
+    } catch (const nlohmann::json::exception&) {
+        throw InputError((folder / "dataset.json").string() + " has a \"split\" without a list of held-out people.");
+    }
+}
+
 }  // namespace
 
 FacePairDataset::FacePairDataset(const std::filesystem::path& folder, std::int64_t resolution,
@@ -87,16 +105,24 @@ FacePairDataset::FacePairDataset(const std::filesystem::path& folder, std::int64
         files_.push_back(values[0]);
     });
     if (files_.empty()) throw InputError(csv.string() + " lists no images.");
-    holdout_ = std::min<std::int64_t>(holdout_identities, identities());
-    if (holdout_ >= identities())
-        throw InputError("Dataset " + folder.string() + " has " + std::to_string(identities()) +
-                         " identities, so holding out " + std::to_string(holdout_identities) +
-                         " leaves none to train on.");
+    held_out_.assign(static_cast<std::size_t>(identities()), false);
+    const std::set<std::string> split = held_out_people(folder);
+    if (!split.empty()) {
+        for (const auto& [label, index] : identity_index) held_out_[static_cast<std::size_t>(index)] = split.count(label) > 0;
+    } else {
+        const std::int64_t holdout = std::min<std::int64_t>(holdout_identities, identities());
+        for (std::int64_t id = identities() - holdout; id < identities(); ++id) held_out_[static_cast<std::size_t>(id)] = true;
+    }
     for (std::int64_t i = 0; i < size(); ++i)
-        if (identity_[static_cast<std::size_t>(i)] < identities() - holdout_) training_.push_back(i);
+        if (!held_out_[static_cast<std::size_t>(identity_[static_cast<std::size_t>(i)])]) training_.push_back(i);
+    if (training_.empty())
+        throw InputError("Dataset " + folder.string() + " has " + std::to_string(identities()) + " identities, so holding out " +
+                         std::to_string(held_out_identities()) + " leaves none to train on.");
 
     const std::filesystem::path pairs_csv = folder / "pairs.csv";
     if (std::filesystem::exists(pairs_csv)) read_pairs(pairs_csv);
+    const std::filesystem::path descriptors = folder / "descriptors.safetensors";
+    if (std::filesystem::exists(descriptors)) read_descriptors(descriptors);
 
     resolution_ = resolution;
     for (std::int64_t i = 0; i < size(); ++i) {
@@ -133,6 +159,19 @@ void FacePairDataset::read_pairs(const std::filesystem::path& csv) {
     });
 }
 
+void FacePairDataset::read_descriptors(const std::filesystem::path& file) {
+    const TensorMap tensors = SafetensorsFile::open(file).read_all();
+    const auto found = tensors.find("aligned");
+    if (found == tensors.end() || found->second.dim() != 2 || found->second.size(0) != size() || found->second.size(1) != 128)
+        throw InputError(file.string() + " does not hold an \"aligned\" descriptor of 128 numbers for each of the " +
+                         std::to_string(size()) + " images of labels.csv (make the dataset again with facemix prep).");
+    descriptors_ = found->second.to(at::kFloat).contiguous();
+}
+
+std::int64_t FacePairDataset::held_out_identities() const {
+    return static_cast<std::int64_t>(std::count(held_out_.begin(), held_out_.end(), true));
+}
+
 std::vector<std::int64_t> FacePairDataset::retrieval_partners(std::int64_t index) const {
     if (!partners_.empty()) return partners_.at(static_cast<std::size_t>(index));
     std::vector<std::int64_t> others;
@@ -141,7 +180,7 @@ std::vector<std::int64_t> FacePairDataset::retrieval_partners(std::int64_t index
     return others;
 }
 
-FacePairBatch FacePairDataset::sample(std::uint64_t seed, std::int64_t batch, double retrieval_p) const {
+FacePairBatch FacePairDataset::sample(std::uint64_t seed, std::int64_t batch, double retrieval_p, bool flip) const {
     std::mt19937_64 rng(seed);
     FacePairBatch result;
     for (std::int64_t b = 0; b < batch; ++b) {
@@ -167,6 +206,18 @@ FacePairBatch FacePairDataset::sample(std::uint64_t seed, std::int64_t batch, do
     const at::Tensor images = at::tensor(result.images, at::kLong), sources = at::tensor(result.sources, at::kLong);
     result.target = to_unit_range(at::index_select(pixels_, 0, images));
     result.face_source = to_unit_range(at::index_select(pixels_, 0, sources));
+    if (descriptors_.defined()) result.face_descriptor = at::index_select(descriptors_, 0, sources);
+    if (flip) {
+        // Drawn after every choice above, so switching flips on leaves the pairs of a seed as they were.
+        const auto mirrored = [&](const at::Tensor& images_in) {
+            std::vector<std::uint8_t> draws;
+            for (std::int64_t b = 0; b < batch; ++b) draws.push_back(unit(rng) < 0.5 ? 1 : 0);
+            const at::Tensor mask = at::tensor(draws, at::kByte).to(at::kBool).view({batch, 1, 1, 1});
+            return at::where(mask, images_in.flip({3}), images_in);
+        };
+        result.target = mirrored(result.target);
+        result.face_source = mirrored(result.face_source);
+    }
     return result;
 }
 
@@ -181,10 +232,10 @@ cv::Mat FacePairDataset::image_bgr(std::int64_t index) const {
 }
 
 std::vector<std::vector<std::int64_t>> FacePairDataset::validation_identities(std::int64_t count) const {
-    const std::int64_t first = holdout_ > 0 ? identities() - holdout_ : 0;
+    const bool any_held_out = held_out_identities() > 0;
     std::vector<std::vector<std::int64_t>> result;
-    for (std::int64_t id = first; id < identities() && static_cast<std::int64_t>(result.size()) < count; ++id)
-        result.push_back(identity_images_[static_cast<std::size_t>(id)]);
+    for (std::int64_t id = 0; id < identities() && static_cast<std::int64_t>(result.size()) < count; ++id)
+        if (!any_held_out || held_out_[static_cast<std::size_t>(id)]) result.push_back(identity_images_[static_cast<std::size_t>(id)]);
     return result;
 }
 

@@ -15,6 +15,7 @@ namespace facemix {
 struct FacePairBatch {
     at::Tensor target;       // x0: [B, 3, R, R] float32 in [-1, 1]
     at::Tensor face_source;  // the target, or another render of the same identity: [B, 3, R, R]
+    at::Tensor face_descriptor;  // the face source's dlib descriptor [B, 128]; undefined without descriptors
     std::vector<std::int64_t> images;   // dataset index of each target
     std::vector<std::int64_t> sources;  // dataset index of each face source (== images[i] unless retrieved)
 };
@@ -23,7 +24,9 @@ struct FacePairBatch {
 // `facemix synth` writes and `facemix prep` will) and the aligned images it names, resized to
 // `resolution` px (0 = keep the images' own size, which must then be one size). The last
 // `holdout_identities` identities (in order of first appearance) are kept out of training batches
-// for validation samples. When the folder also has pairs.csv (columns `image` and `partner`, file
+// for validation samples; a dataset.json with a "split" (what `facemix prep` writes) names the held-out
+// people instead. When the folder has descriptors.safetensors (prep's), its "aligned" rows are the
+// face sources' descriptors (what a descriptor face token sees). When the folder also has pairs.csv (columns `image` and `partner`, file
 // names as in labels.csv; what `facemix prep` writes for real photos), an image's face source is drawn
 // only from its listed partners, so a crop of the same photo or a neighbouring video frame is never
 // used; without it every other render of the identity is a partner (synthetic sets).
@@ -42,9 +45,10 @@ public:
     std::int64_t identity_of(std::int64_t index) const { return identity_.at(static_cast<std::size_t>(index)); }
 
     // `batch` training targets drawn uniformly with replacement; each face source is a retrieval partner
-    // of the target (see above) with probability `retrieval_p` (when it has one), else the target. A pure
+    // of the target (see above) with probability `retrieval_p` (when it has one), else the target. With
+    // `flip`, targets and face sources are each mirrored left-right with probability 1/2. A pure
     // function of `seed`: the trainer passes a seed derived from its own seed and the step.
-    FacePairBatch sample(std::uint64_t seed, std::int64_t batch, double retrieval_p) const;
+    FacePairBatch sample(std::uint64_t seed, std::int64_t batch, double retrieval_p, bool flip = false) const;
 
     // Image `image` as [1, 3, R, R] in [-1, 1], and as 8-bit BGR (what MixEngine takes).
     at::Tensor image(std::int64_t index) const;
@@ -57,9 +61,12 @@ public:
     // The images `index` may take its face from: its pairs.csv partners, or every other image of its identity.
     std::vector<std::int64_t> retrieval_partners(std::int64_t index) const;
     bool has_pair_list() const { return !partners_.empty(); }
+    bool has_descriptors() const { return descriptors_.defined(); }
+    std::int64_t held_out_identities() const;
 
 private:
     void read_pairs(const std::filesystem::path& csv);
+    void read_descriptors(const std::filesystem::path& file);
 
     std::int64_t resolution_ = 0;
     std::vector<std::string> files_;
@@ -67,8 +74,9 @@ private:
     std::vector<std::vector<std::int64_t>> identity_images_;  // images of each identity
     std::vector<std::int64_t> training_;                      // images of non-held-out identities
     std::vector<std::vector<std::int64_t>> partners_;         // from pairs.csv; empty without one
-    std::int64_t holdout_ = 0;
+    std::vector<bool> held_out_;                              // per identity
     at::Tensor pixels_;                                       // [N, 3, R, R] uint8, RGB
+    at::Tensor descriptors_;                                  // [N, 128] float32, or undefined
 };
 
 }  // namespace facemix

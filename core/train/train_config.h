@@ -25,6 +25,9 @@ struct TrainConfig {
     double weight_decay = 0.01;            // AdamW's decoupled weight decay
     double ema_decay = 0.999;              // the bundle gets the EMA weights
     double cond_dropout = 0.1;             // P(both condition tokens zeroed): the unconditional case for CFG
+    double face_dropout = 0.0;             // P(face token alone zeroed): what --background-scale guides with
+    double background_dropout = 0.0;       // P(background token alone zeroed): what --face-scale guides with
+    bool flip = false;                     // mirror targets and face sources left-right, each with P 1/2
     double retrieval_p = 0.5;              // P(face token from another render of the same identity)
     std::int64_t holdout_identities = 2;   // last identities, never trained on, used for the sample grid
     std::int64_t sample_every = 500;       // steps between sample grids (0 = only at the end)
@@ -35,11 +38,17 @@ struct TrainConfig {
     friend bool operator==(const TrainConfig&, const TrainConfig&) = default;
 };
 
+// The architecture of the real-photo presets: a 64 px pixel-space face mixer (three UNet levels, a
+// small ViT for the masked background) whose face token comes from the dlib descriptor through a
+// learned projection ("real64-descriptor") or from the same jointly trained encoder on the face crop
+// ("real64-encoder"): the two variants of the seed's face mixers.
+ModelManifest real_pixel_manifest(bool face_from_descriptor, std::int64_t resolution = 64);
+
 // The architecture of the `tiny-pixel` preset: the "tiny" face mixer moved to pixel space (no VAE,
 // 3-channel UNet), a few hundred thousand parameters, at `resolution` px (0 = the dataset's).
 ModelManifest tiny_pixel_manifest(std::int64_t resolution = 0);
 
-// A named preset ("tiny-pixel") or the path of a JSON file. The JSON holds any of the fields above by
+// A named preset ("tiny-pixel", "real64-descriptor", "real64-encoder") or the path of a JSON file. The JSON holds any of the fields above by
 // name; "architecture" is a preset name or a manifest object (the bundle's "facemix" metadata form).
 // Throws InputError, one sentence naming the file or key, for an unknown preset, unreadable JSON, an
 // unknown key, a value out of range, or an architecture facemix cannot train (latent space, channel

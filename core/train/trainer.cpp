@@ -14,6 +14,7 @@
 #include <ATen/ops/randn.h>
 #include <ATen/ops/stack.h>
 #include <ATen/ops/tensor.h>
+#include <ATen/ops/ones.h>
 #include <ATen/ops/zeros.h>
 #include <nlohmann/json.hpp>
 #include <torch/optim/adamw.h>
@@ -29,9 +30,12 @@
 #include "mix/contact_sheet.h"
 #include "mix/mix_engine.h"
 #include "nn/clip_vision.h"
+#include "nn/descriptor_projection.h"
 #include "nn/load_weights.h"
 #include "nn/unet.h"
+#include "train/autocast_scope.h"
 #include "train/loss_plot.h"
+#include "train/token_dropout.h"
 
 namespace facemix {
 namespace {
@@ -66,6 +70,7 @@ nlohmann::json resumable_part(const TrainConfig& config) {
 }  // namespace
 
 struct Trainer::State {
+    ComputeTarget target;  // the weights stay fp32 there; a bf16 or fp16 target means autocast
     TrainConfig config;
     std::filesystem::path run;
     std::string command;
@@ -75,7 +80,8 @@ struct Trainer::State {
     at::Tensor alphas_cumprod;  // [T] float32
     std::shared_ptr<UNet> unet;
     std::shared_ptr<ClipVisionModel> encoder;
-    std::vector<std::string> names;  // "unet.*", "encoder.*", one per entry of params
+    std::shared_ptr<DescriptorProjection> face_projection;  // null unless the face token is the descriptor's
+    std::vector<std::string> names;  // "unet.*", "encoder.*", "face_projection.*", one per entry of params
     std::vector<at::Tensor> params;
     std::vector<at::Tensor> ema;
     std::unique_ptr<torch::optim::AdamW> optimizer;
@@ -85,8 +91,9 @@ struct Trainer::State {
     bool resumed = false;
     std::ofstream loss_csv;
 
-    State(TrainConfig c, const std::filesystem::path& data, const std::filesystem::path& r, std::string cmd)
-        : config(std::move(c)),
+    State(TrainConfig c, const std::filesystem::path& data, const std::filesystem::path& r, std::string cmd, ComputeTarget t)
+        : target(t),
+          config(std::move(c)),
           run(r),
           command(std::move(cmd)),
           dataset(data, config.architecture.native_resolution, config.holdout_identities) {}
@@ -106,37 +113,58 @@ struct Trainer::State {
         const std::int64_t b = batch.target.size(0), size = manifest.encoder->image_size;
         std::vector<at::Tensor> pixels;
         std::vector<std::size_t> embedded;
+        std::vector<at::Tensor> tokens(layout.size(), at::zeros({b, manifest.unet->context_dim}, at::TensorOptions(target.device)));
         for (std::size_t k = 0; k < layout.size(); ++k) {
             if (layout[k].role == TokenRole::Unused) continue;
+            if (layout[k].part == ImagePart::FaceIdentity) {
+                tokens[k] = face_projection->forward(batch.face_descriptor);
+                continue;
+            }
             const at::Tensor& source = layout[k].role == TokenRole::Face ? batch.face_source : batch.target;
             pixels.push_back(clip_pixel_values(image_part(source, layout[k].part, manifest.conditioning), size));
             embedded.push_back(k);
         }
         const at::Tensor embeddings = encoder->forward(at::cat(pixels, 0));
-        std::vector<at::Tensor> tokens(layout.size(), at::zeros({b, manifest.encoder->projection_dim}));
         for (std::size_t i = 0; i < embedded.size(); ++i)
             tokens[embedded[i]] = embeddings.slice(0, static_cast<std::int64_t>(i) * b, static_cast<std::int64_t>(i + 1) * b);
         return at::stack(tokens, 1);
     }
 
-    at::Tensor objective(const FacePairBatch& batch, std::uint64_t noise_seed, double dropout) {
+    // Every draw happens on the CPU generator and moves to the device after, so a seed means the same
+    // noise, timesteps and dropout on every device.
+    at::Tensor objective(const FacePairBatch& cpu_batch, std::uint64_t noise_seed, bool dropout) {
         at::Generator generator = at::detail::createCPUGenerator(noise_seed);
-        const std::int64_t b = batch.target.size(0);
-        const at::Tensor noise = at::randn(batch.target.sizes(), generator);
-        const at::Tensor t = at::randint(alphas_cumprod.size(0), {b}, generator);
-        const at::Tensor keep = at::rand({b}, generator).ge(dropout).to(at::kFloat).view({b, 1, 1});
-        const at::Tensor alpha = alphas_cumprod.index_select(0, t).view({b, 1, 1, 1});
+        const std::int64_t b = cpu_batch.target.size(0);
+        const c10::Device device = target.device;
+        const at::Tensor noise = at::randn(cpu_batch.target.sizes(), generator).to(device);
+        const at::Tensor t = at::randint(alphas_cumprod.size(0), {b}, generator).to(device);
+        const at::Tensor u = at::rand({b}, generator);
+        const at::Tensor keep = (dropout ? kept_tokens(u, layout, {config.cond_dropout, config.face_dropout, config.background_dropout})
+                                         : at::ones({b, static_cast<std::int64_t>(layout.size()), 1}))
+                                    .to(device);
+        FacePairBatch batch = cpu_batch;
+        batch.target = cpu_batch.target.to(device);
+        batch.face_source = cpu_batch.face_source.to(device);
+        if (cpu_batch.face_descriptor.defined()) batch.face_descriptor = cpu_batch.face_descriptor.to(device);
+        const at::Tensor alpha = alphas_cumprod.to(device).index_select(0, t).view({b, 1, 1, 1});
         const at::Tensor noisy = alpha.sqrt() * batch.target + (1 - alpha).sqrt() * noise;
-        const at::Tensor predicted = unet->forward(noisy, t, condition(batch) * keep);
-        return (predicted - noise).pow(2).mean();
+        at::Tensor predicted;
+        {
+            const AutocastScope mixed_precision(target);
+            predicted = unet->forward(noisy, t, condition(batch) * keep);
+        }
+        return (predicted.to(at::kFloat) - noise).pow(2).mean();
     }
 
     TensorMap network_weights(bool use_ema) const {
         TensorMap weights;
-        for (const auto& [name, tensor] : module_weights(*unet)) weights.emplace("unet." + name, tensor.detach().clone());
-        for (const auto& [name, tensor] : module_weights(*encoder)) weights.emplace("encoder." + name, tensor.detach().clone());
+        const auto on_cpu = [](const at::Tensor& tensor) { return tensor.detach().to(c10::Device(c10::kCPU)).clone(); };
+        for (const auto& [name, tensor] : module_weights(*unet)) weights.emplace("unet." + name, on_cpu(tensor));
+        for (const auto& [name, tensor] : module_weights(*encoder)) weights.emplace("encoder." + name, on_cpu(tensor));
+        if (face_projection)
+            for (const auto& [name, tensor] : module_weights(*face_projection)) weights.emplace("face_projection." + name, on_cpu(tensor));
         if (use_ema)
-            for (std::size_t i = 0; i < names.size(); ++i) weights[names[i]] = ema[i].clone();
+            for (std::size_t i = 0; i < names.size(); ++i) weights[names[i]] = on_cpu(ema[i]);
         return weights;
     }
 };
@@ -144,12 +172,21 @@ struct Trainer::State {
 std::filesystem::path Trainer::bundle_path(const std::filesystem::path& run) { return run / "model.safetensors"; }
 std::filesystem::path Trainer::state_path(const std::filesystem::path& run) { return run / "trainer_state.safetensors"; }
 
-Trainer::Trainer(TrainConfig config, const std::filesystem::path& data, const std::filesystem::path& run, std::string command) {
+Trainer::Trainer(TrainConfig config, const std::filesystem::path& data, const std::filesystem::path& run, std::string command,
+                 ComputeTarget target) {
     validate_train_config(config, "The training config");
-    state_ = std::make_unique<State>(std::move(config), data, run, std::move(command));
+    if (target.dtype == at::kHalf)
+        throw InputError("Training in fp16 needs loss scaling, which facemix does not have yet; train in bf16 or fp32.");
+    state_ = std::make_unique<State>(std::move(config), data, run, std::move(command), target);
     State& s = *state_;
     s.manifest = s.config.architecture;
     s.manifest.native_resolution = s.dataset.resolution();
+    s.manifest.conditioning.both_dropout = s.config.cond_dropout;
+    s.manifest.conditioning.face_dropout = s.config.face_dropout;
+    s.manifest.conditioning.background_dropout = s.config.background_dropout;
+    if (s.manifest.conditioning.face_from_descriptor() && !s.dataset.has_descriptors())
+        throw InputError("Dataset " + data.string() + " has no descriptors.safetensors, which a model whose face token is "
+                                                      "the dlib descriptor trains on; make the dataset with facemix prep.");
     const std::int64_t factor = std::int64_t{1} << (s.manifest.unet->levels() - 1);
     if (s.dataset.resolution() % factor != 0)
         throw InputError("Dataset " + data.string() + " has " + std::to_string(s.dataset.resolution()) +
@@ -162,6 +199,10 @@ Trainer::Trainer(TrainConfig config, const std::filesystem::path& data, const st
     const ModelNetworks networks = build_networks(random_bundle(s.manifest, s.config.seed), "the initial weights");
     s.unet = networks.unet;
     s.encoder = networks.encoder;
+    s.face_projection = networks.face_projection;
+    s.unet->to(s.target.device);
+    s.encoder->to(s.target.device);
+    if (s.face_projection) s.face_projection->to(s.target.device);
     for (const auto& item : s.unet->named_parameters()) {
         s.names.push_back("unet." + item.key());
         s.params.push_back(item.value());
@@ -171,9 +212,15 @@ Trainer::Trainer(TrainConfig config, const std::filesystem::path& data, const st
         s.names.push_back("encoder." + item.key());
         s.params.push_back(item.value());
     }
+    if (s.face_projection)
+        for (const auto& item : s.face_projection->named_parameters()) {
+            s.names.push_back("face_projection." + item.key());
+            s.params.push_back(item.value());
+        }
     for (auto& param : s.params) param.set_requires_grad(true);
     s.unet->train();
     s.encoder->train();
+    if (s.face_projection) s.face_projection->train();
     s.optimizer = std::make_unique<torch::optim::AdamW>(
         s.params, torch::optim::AdamWOptions(s.config.lr).weight_decay(s.config.weight_decay));
 
@@ -206,12 +253,12 @@ Trainer::Trainer(TrainConfig config, const std::filesystem::path& data, const st
             if (param.sizes() != s.params[i].sizes())
                 throw InputError(state_file.string() + ": \"" + s.names[i] + "\" has another shape than the network's.");
             s.params[i].copy_(param);
-            s.ema.push_back(tensor("ema." + s.names[i]).to(at::kFloat).clone());
+            s.ema.push_back(tensor("ema." + s.names[i]).to(at::kFloat).to(s.target.device).clone());
             if (saved.count("exp_avg." + s.names[i])) {
                 auto moments = std::make_unique<torch::optim::AdamWParamState>();
                 moments->step(adam_step);
-                moments->exp_avg(tensor("exp_avg." + s.names[i]).clone());
-                moments->exp_avg_sq(tensor("exp_avg_sq." + s.names[i]).clone());
+                moments->exp_avg(tensor("exp_avg." + s.names[i]).to(s.target.device).clone());
+                moments->exp_avg_sq(tensor("exp_avg_sq." + s.names[i]).to(s.target.device).clone());
                 s.optimizer->state()[s.params[i].unsafeGetTensorImpl()] = std::move(moments);
             }
         }
@@ -250,8 +297,9 @@ TrainStepReport Trainer::train_step() {
     double loss_sum = 0.0;
     for (std::uint64_t micro = 0; micro < micro_batches; ++micro) {
         const auto step_index = static_cast<std::uint64_t>(s.step);
-        const FacePairBatch batch = s.dataset.sample(stream_seed(c.seed, kDataStream, step_index, micro), c.batch, c.retrieval_p);
-        const at::Tensor loss = s.objective(batch, stream_seed(c.seed, kNoiseStream, step_index, micro), c.cond_dropout) /
+        const FacePairBatch batch =
+            s.dataset.sample(stream_seed(c.seed, kDataStream, step_index, micro), c.batch, c.retrieval_p, c.flip);
+        const at::Tensor loss = s.objective(batch, stream_seed(c.seed, kNoiseStream, step_index, micro), true) /
                                 static_cast<double>(c.grad_accumulation);
         loss.backward();
         loss_sum += loss.item<double>();
@@ -279,7 +327,7 @@ double Trainer::evaluation_loss(std::int64_t batch) const {
     State& s = *state_;
     at::NoGradGuard no_grad;
     const FacePairBatch fixed = s.dataset.sample(stream_seed(s.config.seed, kEvalDataStream, 0), batch, 0.0);
-    return s.objective(fixed, stream_seed(s.config.seed, kEvalNoiseStream, 0), 0.0).item<double>();
+    return s.objective(fixed, stream_seed(s.config.seed, kEvalNoiseStream, 0), false).item<double>();
 }
 
 TensorMap Trainer::weights() const { return state_->network_weights(false); }
@@ -292,8 +340,9 @@ ModelBundle Trainer::ema_bundle() const {
                                   (s.command.empty() ? std::string("facemix train") : s.command) + " (step " +
                                       std::to_string(s.step) + ")"};
     for (auto& [name, tensor] : s.network_weights(true)) {
-        if (name.starts_with("unet.")) bundle.unet.emplace(name.substr(5), tensor);
-        else bundle.encoder.emplace(name.substr(8), tensor);
+        const std::string network = name.substr(0, name.find('.'));
+        TensorMap& weights = network == "unet" ? bundle.unet : network == "encoder" ? bundle.encoder : bundle.face_projection;
+        weights.emplace(name.substr(network.size() + 1), tensor);
     }
     return bundle;
 }
@@ -303,13 +352,14 @@ void Trainer::save_checkpoint() {
     TensorMap tensors;
     std::int64_t adam_step = 0;
     for (std::size_t i = 0; i < s.params.size(); ++i) {
-        tensors.emplace("param." + s.names[i], s.params[i].detach());
-        tensors.emplace("ema." + s.names[i], s.ema[i]);
+        const auto on_cpu = [](const at::Tensor& tensor) { return tensor.detach().to(c10::Device(c10::kCPU)); };
+        tensors.emplace("param." + s.names[i], on_cpu(s.params[i]));
+        tensors.emplace("ema." + s.names[i], on_cpu(s.ema[i]));
         const auto found = s.optimizer->state().find(s.params[i].unsafeGetTensorImpl());
         if (found == s.optimizer->state().end()) continue;
         const auto& moments = static_cast<const torch::optim::AdamWParamState&>(*found->second);
-        tensors.emplace("exp_avg." + s.names[i], moments.exp_avg());
-        tensors.emplace("exp_avg_sq." + s.names[i], moments.exp_avg_sq());
+        tensors.emplace("exp_avg." + s.names[i], on_cpu(moments.exp_avg()));
+        tensors.emplace("exp_avg_sq." + s.names[i], on_cpu(moments.exp_avg_sq()));
         adam_step = moments.step();
     }
     char seconds[32];

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "bundle/model_bundle.h"
+#include "mix/compute_target.h"
 #include "train/face_pair_dataset.h"
 #include "train/train_config.h"
 
@@ -28,7 +29,7 @@ struct TrainCallbacks {
     std::function<void(const std::filesystem::path&)> on_checkpoint;  // the bundle was written
 };
 
-// The face-mixer objective on a FacePairDataset, from scratch, on the CPU:
+// The face-mixer objective on a FacePairDataset, from scratch, on the CPU or a GPU:
 //   t ~ U{0..T-1}, ε ~ N(0, I), x_t = sqrt(ᾱ_t) x0 + sqrt(1 − ᾱ_t) ε,
 //   context = [encoder(face crop of the face source), encoder(masked background of x0)] (token layout
 //   of the manifest), zeroed as a whole with probability cond_dropout (the CFG unconditional),
@@ -47,8 +48,10 @@ public:
     // Opens the dataset and either starts fresh or, when `run` holds a trainer state, resumes it. A
     // state made with another config (anything but the number of steps) is refused with InputError.
     // `command` goes into the bundle's provenance.
+    // `target`: where the networks train (fp32 master weights there); a bf16 target trains under
+    // autocast. Every random draw is made on the CPU, so a seed gives the same batches everywhere.
     Trainer(TrainConfig config, const std::filesystem::path& data, const std::filesystem::path& run,
-            std::string command = {});
+            std::string command = {}, ComputeTarget target = {});
     ~Trainer();
     Trainer(const Trainer&) = delete;
     Trainer& operator=(const Trainer&) = delete;
