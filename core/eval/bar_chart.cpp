@@ -13,7 +13,13 @@ cv::Mat draw_bar_chart(const BarChart& chart) {
     const int font = cv::FONT_HERSHEY_SIMPLEX;
     const int series = static_cast<int>(chart.series.size());
     const int group_width = series * kBar + kGap;
-    const int width = std::max(kLeft + static_cast<int>(chart.groups.size()) * group_width + kRight, 560);
+    // Wide enough for the groups, the title and the legend on one line.
+    int baseline = 0;
+    int legend_width = 0;
+    for (const auto& entry : chart.series) legend_width += 16 + cv::getTextSize(entry.name, font, 0.45, 1, &baseline).width + 24;
+    const int title_width = cv::getTextSize(chart.title, font, 0.55, 1, &baseline).width + 16;
+    const int width = std::max({kLeft + static_cast<int>(chart.groups.size()) * group_width + kRight, kLeft + legend_width,
+                                kLeft + title_width, 560});
     cv::Mat plot(kTop + kPlot + kBottom, width, CV_8UC3, cv::Scalar(255, 255, 255));
     const cv::Scalar ink(40, 40, 40), grid(220, 220, 220);
     cv::putText(plot, chart.title, {kLeft, 24}, font, 0.55, ink, 1, cv::LINE_AA);
@@ -21,7 +27,6 @@ cv::Mat draw_bar_chart(const BarChart& chart) {
     for (const auto& entry : chart.series) {
         cv::rectangle(plot, cv::Rect(legend_x, 38, 12, 12), entry.colour, cv::FILLED);
         cv::putText(plot, entry.name, {legend_x + 16, 49}, font, 0.45, ink, 1, cv::LINE_AA);
-        int baseline = 0;
         legend_x += 16 + cv::getTextSize(entry.name, font, 0.45, 1, &baseline).width + 24;
     }
     const double y_max = chart.y_max > 0.0 ? chart.y_max : 1.0;
