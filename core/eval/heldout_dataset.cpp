@@ -137,7 +137,7 @@ HeldoutChoice choose_heldout_people(const std::vector<HeldoutPerson>& candidates
     }
     if (choice.faces.size() + choice.backgrounds.size() < faces + backgrounds)
         throw InputError("The dataset has " + std::to_string(usable_count) +
-                         " held-out people with two photos dlib finds a face in, but --faces " + std::to_string(faces) +
+                         " held-out people with two or more photos dlib finds a face in, but --faces " + std::to_string(faces) +
                          " and --backgrounds " + std::to_string(backgrounds) + " need " + std::to_string(faces + backgrounds) + ".");
     return choice;
 }
