@@ -11,12 +11,18 @@
 #include "cli/job_output.h"
 #include "cli/progress_bar.h"
 
+#include "bundle/model_manifest.h"
 #include "common/error.h"
+#include "eval/heldout_dataset.h"
+#include "eval/heldout_identity_evaluation.h"
 #include "eval/mix_evaluation.h"
 #include "eval/photo_identity_evaluation.h"
 #include "eval/trait_classifier.h"
 #include "io/atomic_file.h"
+#include "io/content_hash.h"
 #include "io/image_file.h"
+
+#include <nlohmann/json.hpp>
 
 namespace facemix::cli {
 namespace {
@@ -32,6 +38,7 @@ struct EvalArguments {
     std::int64_t ceiling_images = 512;
     std::vector<std::string> face_photos;        // real-photo mode when given
     std::vector<std::string> background_photos;
+    std::string data;  // held-out people mode when given: a facemix prep dataset
     std::string command;
 };
 
@@ -116,10 +123,114 @@ int run_photo_eval(EvalArguments& args) {
     return failures > 0 && code == kExitOk ? kExitFailed : code;
 }
 
+// The manifest names where its face token comes from once bundles record it; a string compare on the
+// JSON, so this reads the field whether or not ModelManifest has a member for it yet.
+bool face_token_is_dlib_descriptor(const ModelManifest& manifest) {
+    const nlohmann::json json = manifest_to_json(manifest);
+    const auto conditioning = json.find("conditioning");
+    if (conditioning == json.end() || !conditioning->is_object()) return false;
+    const auto source = conditioning->find("face_token_source");
+    return source != conditioning->end() && source->is_string() && source->get<std::string>() == "dlib-descriptor";
+}
+
+MixSource heldout_source(const HeldoutDataset& dataset, const HeldoutPerson& person) {
+    const std::filesystem::path path = dataset.folder() / dataset.file(person.source);
+    return {path.filename().string(), file_content_hash(path), 0, dataset.image(person.source)};
+}
+
+// Which photo of each person was mixed and which one the cells were compared with.
+std::string people_table(const HeldoutDataset& dataset, const HeldoutChoice& choice) {
+    std::string text = "| | person | mixed (source) | compared with (reference) |\n|---|---|---|---|\n";
+    const auto rows = [&](const std::vector<HeldoutPerson>& people, const char* letter) {
+        for (std::size_t i = 0; i < people.size(); ++i)
+            text += "| " + std::string(letter) + std::to_string(i + 1) + " | " + people[i].name + " | " + dataset.file(people[i].source) +
+                    " | " + dataset.file(people[i].reference) + " |\n";
+    };
+    rows(choice.faces, "P");
+    rows(choice.backgrounds, "Q");
+    return text;
+}
+
+// Held-out real people of a prep dataset: every face person onto every background person, scored by dlib
+// against other photos of both.
+int run_heldout_eval(EvalArguments& args) {
+    const auto start = std::chrono::steady_clock::now();
+    if (!args.face_photos.empty() || !args.background_photos.empty())
+        throw InputError("--data and --face-photos/--background-photos are two different evaluations: give one of them.");
+    HeldoutDataset dataset(args.data);
+    FaceDescriptor recognizer;  // a missing face-recognition model fails before anything is generated
+    const auto engine = open_engine(args.generation);
+    if (!dataset.has_stored_descriptors())
+        std::cerr << "no descriptors.safetensors in " << args.data << ": describing the aligned faces with dlib instead\n";
+    const HeldoutChoice choice = choose_heldout_people(dataset.candidates(), args.faces, args.backgrounds, args.generation.seed,
+                                                       [&](const HeldoutPerson& person) {
+                                                           return dataset.descriptor(person.source, recognizer) &&
+                                                                  dataset.descriptor(person.reference, recognizer);
+                                                       });
+    std::vector<HeldoutPersonDescriptors> face_people, background_people;
+    std::vector<std::string> face_names, background_names;
+    MixJob job;
+    for (const auto& person : choice.faces) {
+        face_people.push_back({*dataset.descriptor(person.source, recognizer), *dataset.descriptor(person.reference, recognizer)});
+        face_names.push_back(person.name);
+        job.faces.push_back(heldout_source(dataset, person));
+    }
+    for (const auto& person : choice.backgrounds) {
+        background_people.push_back({*dataset.descriptor(person.source, recognizer), *dataset.descriptor(person.reference, recognizer)});
+        background_names.push_back(person.name);
+        job.backgrounds.push_back(heldout_source(dataset, person));
+    }
+    job.settings = sampling_settings(args.generation);
+    job.token_weights = args.generation.token_weights;
+    job.batch_cells = args.generation.batch;
+    // One seed for every cell, so cells differ only by their people.
+    job.cells = grid_cells(job.faces.size(), job.backgrounds.size(), args.generation.seed, SeedPolicy::Fixed);
+
+    const std::filesystem::path folder(args.output_dir);
+    std::error_code error;
+    std::filesystem::create_directories(folder / "cells", error);
+    if (error) throw InputError("Cannot create the output folder " + (folder / "cells").string() + ".");
+    JobOutput output(folder, job, [](const MixJob& j, const CellRequest& cell) { return "cells/" + JobOutput::grid_cell_name(j, cell); });
+    const int code = output.run(*engine, interrupt_token());
+    output.write_contact_sheet("contact_sheet.png");
+    if (code == kExitInterrupted) return code;
+
+    std::cerr << "describing " << output.results().size() << " cells with dlib's ResNet\n";
+    std::vector<HeldoutCellMeasure> cells;
+    for (const auto& result : output.results()) {
+        const std::size_t face = result.request.row, background = result.request.column;
+        cells.push_back(measure_heldout_cell(recognizer, face, background, result.image, job.faces[face].aligned,
+                                             job.backgrounds[background].aligned));
+    }
+    const HeldoutFigures figures = heldout_identity_figures(face_people, background_people, cells);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    HeldoutReportNotes notes;
+    notes.stored_descriptors = dataset.has_stored_descriptors();
+    notes.recognizer_conditions = face_token_is_dlib_descriptor(engine->manifest());
+    const std::string table = heldout_evaluation_markdown(figures, face_names, background_names, notes);
+    std::cout << "\n" << table << "\n";
+    const std::int64_t cell_px = job.settings.resolution > 0 ? job.settings.resolution : engine->manifest().native_resolution;
+    char header[768];
+    std::snprintf(header, sizeof header,
+                  "# facemix eval (held-out people): %s\n\n%zu held-out face people x %zu background people of %s (of %zu "
+                  "held out; seed %llu picks them), %lld px cells; %s, %lld steps, CFG %.2f, seed %llu for every cell; %.1f s.\n\n",
+                  engine->model_name().c_str(), job.faces.size(), job.backgrounds.size(), args.data.c_str(), dataset.held_out_listed(),
+                  static_cast<unsigned long long>(args.generation.seed), static_cast<long long>(cell_px), job.settings.sampler.c_str(),
+                  static_cast<long long>(job.settings.steps), job.settings.cfg_scale, static_cast<unsigned long long>(args.generation.seed),
+                  seconds);
+    write_text(folder / "eval.md", header + ("Command: `" + args.command + "`\n\n") + people_table(dataset, choice) + "\n" + table);
+    write_text(folder / "eval.csv", heldout_evaluation_csv(figures, face_names, background_names));
+    write_image_atomic(folder / "eval.png", heldout_evaluation_plot(figures, face_names, "facemix eval (held-out people): " + engine->model_name()));
+    std::cout << (folder / "eval.png").string() << "\n";
+    return code;
+}
+
 int run_eval(EvalArguments& args) {
+    if (args.faces < 1 || args.backgrounds < 1) throw InputError("--faces and --backgrounds must be at least 1.");
+    if (!args.data.empty()) return run_heldout_eval(args);
     if (!args.face_photos.empty() || !args.background_photos.empty()) return run_photo_eval(args);
     const auto start = std::chrono::steady_clock::now();
-    if (args.faces < 1 || args.backgrounds < 1) throw InputError("--faces and --backgrounds must be at least 1.");
     const auto engine = open_engine(args.generation);
     const std::filesystem::path folder(args.output_dir);
     std::filesystem::create_directories(folder);
@@ -177,7 +288,8 @@ void add_eval_command(CLI::App& app, int& exit_code) {
     CLI::App* command = app.add_subcommand(
         "eval", "Measure how well a model keeps the face's identity and the background's other traits: it mixes held-out "
                 "synthetic faces and reads every trait back with a classifier trained on synthetic renders; with "
-                "--face-photos/--background-photos, it scores real mixes by face-descriptor similarity (eval.md, eval.csv, "
+                "--face-photos/--background-photos, it scores real mixes by face-descriptor similarity; with --data, it mixes "
+                "a prep dataset's held-out people and scores identity against their other photos (eval.md, eval.csv, "
                 "eval.png, cells/)");
     command->add_option("-o,--output", args->output_dir, "Output folder")->required();
     command->add_option("--faces", args->faces, "Held-out synthetic identities used as face sources")->capture_default_str();
@@ -199,12 +311,19 @@ void add_eval_command(CLI::App& app, int& exit_code) {
                         "Real-photo mode: photos whose face is kept (photo.jpg#2 = its second face); each cell is scored by "
                         "the cosine of dlib face descriptors to its face source and, for reference, to its background source");
     command->add_option("--background-photos", args->background_photos, "Real-photo mode: photos that give everything else");
+    command->add_option("--data", args->data,
+                        "Held-out people mode: a facemix prep dataset with a held-out split; --faces people are mixed onto "
+                        "--backgrounds other people (--seed picks them) and each cell is scored by dlib's face-recognition "
+                        "distance to another photo of each");
     add_generation_options(*command, args->generation);
     command->callback([args, &exit_code] {
-        args->command = "facemix eval -m " + args->generation.model + " --faces " + std::to_string(args->faces) + " --backgrounds " +
-                        std::to_string(args->backgrounds) + " --synthetic-seed " + std::to_string(args->synthetic_seed) +
-                        " --steps " + std::to_string(args->generation.steps) + " --sampler " + args->generation.sampler +
-                        " --seed " + std::to_string(args->generation.seed);
+        const std::string source = args->data.empty() ? " --synthetic-seed " + std::to_string(args->synthetic_seed) : " --data " + args->data;
+        char cfg[32];
+        std::snprintf(cfg, sizeof cfg, "%g", args->generation.cfg_scale);
+        args->command = "facemix eval" + (args->generation.model.empty() ? std::string() : " -m " + args->generation.model) +
+                        " --faces " + std::to_string(args->faces) + " --backgrounds " + std::to_string(args->backgrounds) + source +
+                        " --steps " + std::to_string(args->generation.steps) + " --cfg-scale " + cfg + " --sampler " +
+                        args->generation.sampler + " --seed " + std::to_string(args->generation.seed);
         exit_code = run_eval(*args);
     });
 }

@@ -8,21 +8,14 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "eval/bar_chart.h"
+
 namespace facemix {
 namespace {
 
-std::optional<FaceDescriptorVector> describe(FaceDescriptor& descriptor, const cv::Mat& image) {
-    if (image.empty()) return std::nullopt;
-    if (std::min(image.rows, image.cols) >= kDescriptorMinSide) return descriptor.describe_largest_face(image);
-    const double scale = static_cast<double>(kDescriptorMinSide) / std::min(image.rows, image.cols);
-    cv::Mat large;
-    cv::resize(image, large, {}, scale, scale, cv::INTER_CUBIC);
-    return descriptor.describe_largest_face(large);
-}
-
 std::vector<std::optional<FaceDescriptorVector>> describe_all(FaceDescriptor& descriptor, const std::vector<cv::Mat>& images) {
     std::vector<std::optional<FaceDescriptorVector>> out;
-    for (const auto& image : images) out.push_back(describe(descriptor, image));
+    for (const auto& image : images) out.push_back(describe_image(descriptor, image));
     return out;
 }
 
@@ -54,6 +47,15 @@ std::optional<double> mean_of(const PhotoIdentityEvaluation& evaluation, Get get
 }
 
 }  // namespace
+
+std::optional<FaceDescriptorVector> describe_image(FaceDescriptor& descriptor, const cv::Mat& image) {
+    if (image.empty()) return std::nullopt;
+    if (std::min(image.rows, image.cols) >= kDescriptorMinSide) return descriptor.describe_largest_face(image);
+    const double scale = static_cast<double>(kDescriptorMinSide) / std::min(image.rows, image.cols);
+    cv::Mat large;
+    cv::resize(image, large, {}, scale, scale, cv::INTER_CUBIC);
+    return descriptor.describe_largest_face(large);
+}
 
 std::optional<double> PhotoIdentityEvaluation::mean_to_face() const {
     return mean_of(*this, [](const PhotoCellIdentity& c) { return *c.to_face; });
@@ -91,7 +93,7 @@ PhotoIdentityEvaluation evaluate_photo_cells(FaceDescriptor& descriptor, const s
             evaluation.cells.push_back(result);
             continue;
         }
-        const auto described = describe(descriptor, cell.image);
+        const auto described = describe_image(descriptor, cell.image);
         result.face_found = described.has_value();
         if (!described) ++evaluation.no_face;
         if (described && faces[cell.face]) result.to_face = descriptor_cosine(*described, *faces[cell.face]);
@@ -143,27 +145,10 @@ std::string photo_evaluation_csv(const PhotoIdentityEvaluation& evaluation) {
 }
 
 cv::Mat photo_evaluation_plot(const PhotoIdentityEvaluation& evaluation, const std::string& title) {
-    const std::size_t faces = evaluation.face_source_found.size();
-    constexpr int kBar = 16, kGap = 20, kLeft = 56, kTop = 70, kPlot = 300, kBottom = 40;
-    const int width = std::max(kLeft + static_cast<int>(faces) * (2 * kBar + kGap) + 16, 560);
-    cv::Mat plot(kTop + kPlot + kBottom, width, CV_8UC3, cv::Scalar(255, 255, 255));
-    const cv::Scalar ink(40, 40, 40), grid(220, 220, 220);
-    const cv::Scalar colours[2] = {{200, 110, 30}, {30, 140, 240}};
-    const int font = cv::FONT_HERSHEY_SIMPLEX;
-    cv::putText(plot, title, {kLeft, 24}, font, 0.55, ink, 1, cv::LINE_AA);
-    cv::rectangle(plot, cv::Rect(kLeft, 38, 12, 12), colours[0], cv::FILLED);
-    cv::putText(plot, "cosine to face source", {kLeft + 16, 49}, font, 0.45, ink, 1, cv::LINE_AA);
-    cv::rectangle(plot, cv::Rect(kLeft + 210, 38, 12, 12), colours[1], cv::FILLED);
-    cv::putText(plot, "cosine to background source", {kLeft + 226, 49}, font, 0.45, ink, 1, cv::LINE_AA);
-    const int bottom = kTop + kPlot;
-    for (int tick = 0; tick <= 4; ++tick) {  // cosine 0 .. 1
-        const int y = bottom - tick * kPlot / 4;
-        cv::line(plot, {kLeft - 4, y}, {width - 16, y}, tick == 0 ? ink : grid, 1);
-        char label[8];
-        std::snprintf(label, sizeof label, "%.2f", tick * 0.25);
-        cv::putText(plot, label, {6, y + 5}, font, 0.42, ink, 1, cv::LINE_AA);
-    }
-    for (std::size_t f = 0; f < faces; ++f) {
+    BarChart chart;
+    chart.title = title;
+    chart.series = {{"cosine to face source", {200, 110, 30}}, {"cosine to background source", {30, 140, 240}}};
+    for (std::size_t f = 0; f < evaluation.face_source_found.size(); ++f) {
         double sums[2] = {0, 0};
         int count = 0;
         for (const auto& cell : evaluation.cells)
@@ -172,14 +157,11 @@ cv::Mat photo_evaluation_plot(const PhotoIdentityEvaluation& evaluation, const s
                 sums[1] += static_cast<double>(*cell.to_background);
                 ++count;
             }
-        const int left = kLeft + static_cast<int>(f) * (2 * kBar + kGap) + kGap / 2;
-        for (int k = 0; k < 2 && count > 0; ++k) {
-            const int h = static_cast<int>(std::lround(std::clamp(sums[k] / count, 0.0, 1.0) * kPlot));
-            if (h > 0) cv::rectangle(plot, cv::Rect(left + k * kBar, bottom - h, kBar - 1, h), colours[k], cv::FILLED);
-        }
-        cv::putText(plot, count > 0 ? "face " + std::to_string(f + 1) : "no face", {left, bottom + 18}, font, 0.4, ink, 1, cv::LINE_AA);
+        BarGroup group{count > 0 ? "face " + std::to_string(f + 1) : "no face", {std::nullopt, std::nullopt}};
+        if (count > 0) group.values = {sums[0] / count, sums[1] / count};
+        chart.groups.push_back(std::move(group));
     }
-    return plot;
+    return draw_bar_chart(chart);
 }
 
 }  // namespace facemix

@@ -2,12 +2,9 @@
 
 #include <algorithm>
 #include <fstream>
-#include <functional>
-#include <initializer_list>
 #include <map>
 #include <random>
 #include <set>
-#include <sstream>
 
 #include <ATen/ops/empty.h>
 #include <ATen/ops/from_blob.h>
@@ -19,25 +16,12 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "io/csv_rows.h"
 #include "io/image_file.h"
 #include "io/safetensors.h"
 
 namespace facemix {
 namespace {
-
-std::vector<std::string> split_csv_line(const std::string& line) {
-    std::vector<std::string> fields;
-    std::stringstream stream(line);
-    std::string field;
-    while (std::getline(stream, field, ',')) fields.push_back(field);
-    if (!line.empty() && line.back() == ',') fields.emplace_back();
-    return fields;
-}
-
-std::string trimmed(std::string text) {
-    while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.pop_back();
-    return text;
-}
 
 // A uniform double in [0, 1) from 53 random bits: the same on every standard library, unlike
 // std::uniform_real_distribution.
@@ -47,33 +31,6 @@ std::int64_t below(std::mt19937_64& rng, std::int64_t n) {
 }
 
 at::Tensor to_unit_range(const at::Tensor& bytes) { return bytes.to(at::kFloat).div(127.5).sub(1.0); }
-
-// Hands `row` the fields of the named columns, in that order, for every non-blank line after the header
-// of `file` (the CSV `csv`); a missing column or a short line is an InputError naming the file and line.
-void for_each_csv_row(std::istream& file, const std::filesystem::path& csv, std::initializer_list<const char*> names,
-                      const std::function<void(const std::vector<std::string>& values, std::int64_t line)>& row) {
-    std::string line;
-    if (!std::getline(file, line)) throw InputError(csv.string() + " is empty.");
-    const auto header = split_csv_line(trimmed(line));
-    std::vector<std::size_t> columns;
-    for (const char* name : names) {
-        const auto found = std::find(header.begin(), header.end(), name);
-        if (found == header.end()) throw InputError(csv.string() + " has no \"" + name + "\" column.");
-        columns.push_back(static_cast<std::size_t>(found - header.begin()));
-    }
-    const std::size_t needed = *std::max_element(columns.begin(), columns.end()) + 1;
-    std::int64_t number = 1;
-    while (std::getline(file, line)) {
-        ++number;
-        line = trimmed(line);
-        if (line.empty()) continue;
-        const auto fields = split_csv_line(line);
-        if (fields.size() < needed) throw InputError(csv.string() + " line " + std::to_string(number) + " is too short.");
-        std::vector<std::string> values;
-        for (const std::size_t column : columns) values.push_back(fields[column]);
-        row(values, number);
-    }
-}
 
 // The people dataset.json's "split" holds out (what `facemix prep` writes); empty without one.
 std::set<std::string> held_out_people(const std::filesystem::path& folder) {
