@@ -41,11 +41,8 @@ struct PhotoIdentityEvaluation {
     std::size_t measured() const;  // cells with both similarities
 };
 
-// Images smaller than this are enlarged (bicubic) before detection: dlib's HOG window is 80 px, and
-// small models' cells (32-64 px) would otherwise never show a face.
-inline constexpr int kDescriptorMinSide = 256;
-
-// Describes the sources and the cells (aligned 8-bit BGR squares, any size) and pairs them up. Cells
+// Describes the sources and the cells (aligned 8-bit BGR squares, any size; small ones enlarged, see
+// describe_largest_face_enlarged) and pairs them up. Cells
 // name their sources by index, as EvaluatedCell does for the synthetic evaluation.
 PhotoIdentityEvaluation evaluate_photo_cells(FaceDescriptor& descriptor, const std::vector<cv::Mat>& face_sources,
                                              const std::vector<cv::Mat>& background_sources,
