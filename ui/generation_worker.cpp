@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "image_conversion.h"
 #include "mix/face_similarity.h"
+#include "mix/identity_meter.h"
 #include "mix/mix_engine.h"
 
 namespace facemix::ui {
@@ -24,9 +25,11 @@ constexpr auto kProgressInterval = std::chrono::milliseconds(40);
 
 }  // namespace
 
-// The engine and what it was built from. Touched only on the worker thread.
+// The engine and what it was built from, and the identity meter (kept across models: its
+// face-recognition network does not depend on them). Touched only on the worker thread.
 struct GenerationWorker::Engine {
     std::unique_ptr<facemix::MixEngine> engine;
+    facemix::IdentityMeter identity;
     std::shared_ptr<const facemix::ModelBundle> model;  // held so the key below can never be a reused address
     QString name, device, precision;
 
@@ -135,9 +138,12 @@ quint64 GenerationWorker::submit(facemix::MixJob job) {
                 try {  // the plots' numbers, measured here where the encoder is; a failure only leaves them blank
                     facemix::SourceEmbedder& embedder = engine->for_target(target).embedder();
                     const facemix::CellRequest& request = result.request;
-                    cell.face_similarity = facemix::face_similarity(embedder, result.image, job->faces.at(request.face.from).aligned);
                     const bool faces_move = request.face.from != request.face.to;
-                    if (faces_move || request.background.from != request.background.to) {
+                    if (!faces_move && request.background.from == request.background.to) {
+                        // A grid cell: the heatmap's identity reading. A frame between two sources gets its
+                        // closeness to both instead, for the interpolation curve.
+                        cell.identity = engine->identity.measure(embedder, result.image, job->faces.at(request.face.from).aligned);
+                    } else {
                         const facemix::Blend& blend = faces_move ? request.face : request.background;
                         const auto& sources = faces_move ? job->faces : job->backgrounds;
                         const auto part = faces_move ? facemix::ImagePart::FaceCrop : facemix::ImagePart::MaskedBackground;

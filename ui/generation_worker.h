@@ -1,11 +1,11 @@
 #pragma once
 
-#include <limits>
-
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stop_token>
 
 #include <QImage>
@@ -15,6 +15,7 @@
 
 #include <opencv2/core/mat.hpp>
 
+#include "mix/identity_reading.h"
 #include "mix/recipe.h"
 
 namespace facemix {
@@ -35,8 +36,10 @@ struct GeneratedCell {
     QImage preview;          // the same pixels as a QImage
     facemix::Recipe recipe;
     QString error;
-    // Cosine of the encoder's face-crop embeddings of this cell and its face source (NaN when unknown).
-    double face_similarity = std::numeric_limits<double>::quiet_NaN();
+    // How much of its face source's identity a grid cell kept (core/mix/identity_meter.h): the dlib
+    // descriptor distance, or the encoder cosine where there is no descriptor. None for interpolation
+    // frames, and when it could not be measured.
+    std::optional<facemix::IdentityReading> identity;
     // For a frame between two sources (its face or background blend moves): where it lies (0 = from,
     // 1 = to) and the cosine of its moving part's embedding (face crop, or masked background) to each
     // endpoint's. NaN for grid cells, and when it could not be measured.

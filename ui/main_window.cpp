@@ -604,18 +604,18 @@ void MainWindow::onCell(const GeneratedCell& cell) {
         log_->error(tr("%1 (seed %2) failed: %3").arg(cellTitle(key)).arg(cell.seed).arg(cell.error));
     }
     showResult(key);
-    plotSimilarity(key, cell.face_similarity);
+    plotIdentity(key, cell.identity);
     if (viewer_->isVisible() && viewer_->face() == key.first && viewer_->background() == key.second) showCell(key.first, key.second);
 }
 
-void MainWindow::plotSimilarity(const CellKey& key, double similarity) {
+void MainWindow::plotIdentity(const CellKey& key, const std::optional<facemix::IdentityReading>& identity) {
     for (int row = 0; row < grid_->rowCount(); ++row)
         for (int column = 0; column < grid_->columnCount(); ++column)
             if (grid_->faceKey(row) == key.first && grid_->backgroundKey(column) == key.second) {
-                if (std::isnan(similarity))
-                    plots_->similarity()->clearCell(row, column);
+                if (identity)
+                    plots_->similarity()->setCellReading(row, column, *identity);
                 else
-                    plots_->similarity()->setCellSimilarity(row, column, similarity);
+                    plots_->similarity()->clearCell(row, column);
             }
 }
 

@@ -4,10 +4,12 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include <QMainWindow>
 
+#include "mix/identity_reading.h"
 #include "mix_results.h"
 
 class QAction;
@@ -107,7 +109,7 @@ private:
     void showCellMenu(quint64 face, quint64 background, const QPoint& global);
     void onCell(const GeneratedCell& cell);
     void onProgress(const GenerationProgress& progress);
-    void plotSimilarity(const CellKey& key, double similarity);
+    void plotIdentity(const CellKey& key, const std::optional<facemix::IdentityReading>& identity);
     void onJobEnded(quint64 job, bool cancelled, const QString& error);
     void promptSaveCell(quint64 face, quint64 background);
     void promptExportCells();

@@ -20,6 +20,7 @@
 
 #include "bundle/model_importer.h"
 #include "bundle/model_summary.h"
+#include "bundle/recent_models.h"
 #include "common/error.h"
 
 namespace facemix::ui {
@@ -245,6 +246,8 @@ void ModelPanel::remember(const QString& path) {
     recent.prepend(path);
     while (recent.size() > kMaxRecent) recent.removeLast();
     QSettings().setValue(kRecentKey, recent);
+    // The CLI's list too (it has no QSettings), so `facemix replay` finds models opened here.
+    facemix::remember_model(path.toStdString());
     refreshRecent();
     emit recentModelsChanged();
 }

@@ -11,7 +11,7 @@ PlotPanel::PlotPanel(QWidget* parent) : QTabWidget(parent) {
     similarity_ = new SimilarityHeatmap(this);
     interpolation_ = new InterpolationCurve(this);
     step_times_ = new StepTimePlot(this);
-    addTab(similarity_, tr("Face similarity"));
+    addTab(similarity_, tr("Identity"));
     addTab(interpolation_, tr("Interpolation"));
     addTab(step_times_, tr("Step time"));
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "identity/face_descriptor.h"
 #include "plot_theme.h"
 
 namespace facemix::ui {
@@ -24,27 +25,41 @@ QCPColorGradient similarity_gradient() {
 
 QColor blank_colour() { return QColor(88, 89, 94); }
 
+// The map's colours are in distance units, 0 (kept) to twice the same-person line (lost), so that line
+// falls on the gradient's neutral middle. A cosine c takes the colour of kSamePersonDistance * (1 - c),
+// which is the colour it had on the old [-1, 1] cosine scale: 1 green, 0 neutral, -1 red.
+constexpr double kDistanceShown = 2.0 * facemix::kSamePersonDistance;
+
+double colour_coordinate(const facemix::IdentityReading& reading) {
+    if (reading.measure == facemix::IdentityMeasure::DescriptorDistance) return reading.value;
+    return facemix::kSamePersonDistance * (1.0 - reading.value);
+}
+
+bool is_cosine(const std::optional<facemix::IdentityReading>& reading) {
+    return reading && reading->measure == facemix::IdentityMeasure::EncoderCosine;
+}
+
 }  // namespace
 
 SimilarityHeatmap::SimilarityHeatmap(QWidget* parent) : QCustomPlot(parent) {
     setMinimumSize(240, 180);
-    title_ = new QCPTextElement(this, tr("Face kept: similarity to the source face"), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
+    title_ = new QCPTextElement(this, tr("Identity kept: each cell against its face source"), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
     plotLayout()->insertRow(0);
     plotLayout()->addElement(0, 0, title_);
+    note_ = new QCPTextElement(this, QString(), QFont(font().family(), font().pointSize() - 1));
+    plotLayout()->addElement(2, 0, note_);
 
     map_ = new QCPColorMap(xAxis, yAxis);
     map_->setInterpolate(false);  // a cell is one measurement: no blending into its neighbours
     map_->setTightBoundary(false);
-    map_->setGradient(similarity_gradient());
-    map_->setDataRange(QCPRange(-1.0, 1.0));  // fixed: a run of all-0.9 cells must not look like a spread
+    map_->setGradient(similarity_gradient().inverted());
+    map_->setDataRange(QCPRange(0.0, kDistanceShown));  // fixed: a run of all-0.3 cells must not look like a spread
 
+    // Not linked to the map: it is relabelled between distance and cosine (updateMeasure) while the
+    // map's colours stay in distance units.
     scale_ = new QCPColorScale(this);
     plotLayout()->addElement(1, 1, scale_);
     scale_->setType(QCPAxis::atRight);
-    scale_->setGradient(similarity_gradient());
-    scale_->setDataRange(QCPRange(-1.0, 1.0));
-    scale_->axis()->setLabel(tr("cosine similarity"));
-    map_->setColorScale(scale_);
     auto* margins = new QCPMarginGroup(this);
     axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     scale_->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
@@ -65,7 +80,7 @@ SimilarityHeatmap::SimilarityHeatmap(QWidget* parent) : QCustomPlot(parent) {
     resizeGrid(0, 0);
 }
 
-std::optional<double> SimilarityHeatmap::cellSimilarity(int row, int column) const {
+std::optional<facemix::IdentityReading> SimilarityHeatmap::cellReading(int row, int column) const {
     if (row < 0 || column < 0 || row >= rows_ || column >= columns_) return std::nullopt;
     return values_[static_cast<std::size_t>(row * columns_ + column)];
 }
@@ -73,6 +88,10 @@ std::optional<double> SimilarityHeatmap::cellSimilarity(int row, int column) con
 int SimilarityHeatmap::filledCellCount() const {
     return static_cast<int>(std::count_if(values_.begin(), values_.end(), [](const auto& v) { return v.has_value(); }));
 }
+
+QString SimilarityHeatmap::scaleLabel() const { return scale_->axis()->label(); }
+
+QString SimilarityHeatmap::note() const { return note_->text(); }
 
 QString SimilarityHeatmap::cellLabel(int row, int column) const {
     if (row < 0 || column < 0 || row >= rows_ || column >= columns_) return {};
@@ -109,6 +128,7 @@ void SimilarityHeatmap::resizeGrid(int rows, int columns) {
         }
     }
     updateAxes();
+    updateMeasure();
     replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -122,20 +142,23 @@ void SimilarityHeatmap::setSourceNames(const QStringList& faces, const QStringLi
     replot(QCustomPlot::rpQueuedReplot);
 }
 
-void SimilarityHeatmap::setCellSimilarity(int row, int column, double value) {
+void SimilarityHeatmap::setCellReading(int row, int column, const facemix::IdentityReading& reading) {
     if (row < 0 || column < 0 || row >= rows_ || column >= columns_) {
         qWarning("SimilarityHeatmap: cell (%d, %d) is outside the %d x %d grid", row, column, rows_, columns_);
         return;
     }
-    if (!std::isfinite(value)) {
-        qWarning("SimilarityHeatmap: similarity for cell (%d, %d) is not a number", row, column);
+    if (!std::isfinite(reading.value)) {
+        qWarning("SimilarityHeatmap: the reading for cell (%d, %d) is not a number", row, column);
         return;
     }
-    value = std::clamp(value, -1.0, 1.0);
-    values_[static_cast<std::size_t>(row * columns_ + column)] = value;
-    map_->data()->setCell(column, row, value);
+    facemix::IdentityReading clamped = reading;
+    clamped.value = clamped.measure == facemix::IdentityMeasure::DescriptorDistance ? std::clamp(reading.value, 0.0, 2.0)
+                                                                                   : std::clamp(reading.value, -1.0, 1.0);
+    values_[static_cast<std::size_t>(row * columns_ + column)] = clamped;
+    map_->data()->setCell(column, row, colour_coordinate(clamped));
     map_->data()->setAlpha(column, row, 255);
     updateLabel(row, column);
+    updateMeasure();
     replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -145,6 +168,7 @@ void SimilarityHeatmap::clearCell(int row, int column) {
     map_->data()->setCell(column, row, 0.0);
     map_->data()->setAlpha(column, row, 0);
     updateLabel(row, column);
+    updateMeasure();
     replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -153,6 +177,7 @@ void SimilarityHeatmap::clear() {
     map_->data()->fill(0.0);
     map_->data()->fillAlpha(0);
     for (QCPItemText* label : labels_) label->setText(QString());
+    updateMeasure();
     replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -191,7 +216,40 @@ void SimilarityHeatmap::updateAxes() {
 
 void SimilarityHeatmap::updateLabel(int row, int column) {
     const auto value = values_[static_cast<std::size_t>(row * columns_ + column)];
-    labels_[static_cast<std::size_t>(row * columns_ + column)]->setText(value ? QString::number(*value, 'f', 2) : QString());
+    QString text;
+    if (value) text = (is_cosine(value) ? tr("cos %1") : QStringLiteral("%1")).arg(value->value, 0, 'f', 2);
+    labels_[static_cast<std::size_t>(row * columns_ + column)]->setText(text);
+}
+
+void SimilarityHeatmap::updateMeasure() {
+    const bool any_distance = std::any_of(values_.begin(), values_.end(), [](const auto& v) {
+        return v && v->measure == facemix::IdentityMeasure::DescriptorDistance;
+    });
+    QStringList reasons;
+    for (const auto& value : values_)
+        if (is_cosine(value)) {
+            const QString reason = QString::fromStdString(facemix::fallback_reason(value->fallback));
+            if (!reason.isEmpty() && !reasons.contains(reason)) reasons << reason;
+        }
+    const bool any_cosine = std::any_of(values_.begin(), values_.end(), is_cosine);
+    // The scale reads in distance unless there is nothing but cosines; both orders put "kept" on top.
+    if (any_distance || !any_cosine) {
+        scale_->setGradient(similarity_gradient().inverted());
+        scale_->setDataRange(QCPRange(0.0, kDistanceShown));
+        scale_->axis()->setRangeReversed(true);
+        scale_->axis()->setLabel(tr("dlib distance to face source, < %1 = same person").arg(facemix::kSamePersonDistance, 0, 'g', 2));
+    } else {
+        scale_->setGradient(similarity_gradient());
+        scale_->setDataRange(QCPRange(-1.0, 1.0));
+        scale_->axis()->setRangeReversed(false);
+        scale_->axis()->setLabel(tr("encoder face-crop cosine (no dlib descriptor)"));
+    }
+    QString note;
+    if (any_cosine) {
+        note = tr("cos: cosine of the model encoder's face crops, not an identity measure");
+        if (!reasons.isEmpty()) note += tr(" (%1)").arg(reasons.join(QStringLiteral("; ")));
+    }
+    note_->setText(note);
 }
 
 void SimilarityHeatmap::onMousePress(QMouseEvent* event) {
@@ -206,7 +264,8 @@ void SimilarityHeatmap::fitLabels() {
     const QFontMetrics metrics(labels_.empty() ? font() : labels_.front()->font());
     const double cell_width = std::abs(xAxis->coordToPixel(1) - xAxis->coordToPixel(0));
     const double cell_height = std::abs(yAxis->coordToPixel(1) - yAxis->coordToPixel(0));
-    labels_shown_ = cell_width >= metrics.horizontalAdvance(QStringLiteral("-0.00")) + 4 && cell_height >= metrics.height() + 2;
+    const QString widest = std::any_of(values_.begin(), values_.end(), is_cosine) ? tr("cos %1").arg(QStringLiteral("-0.00")) : QStringLiteral("0.00");
+    labels_shown_ = cell_width >= metrics.horizontalAdvance(widest) + 4 && cell_height >= metrics.height() + 2;
     for (QCPItemText* label : labels_) label->setVisible(labels_shown_);
 }
 

@@ -6,13 +6,18 @@
 #include <QStringList>
 #include <qcustomplot.h>
 
+#include "mix/identity_reading.h"
+
 namespace facemix::ui {
 
-// How close each grid cell's face is to the face it was asked to keep, as a colour map laid out like
-// the mix grid: a row per face (first at the top), a column per background. Values are cosine
-// similarities in [-1, 1] on a fixed colour scale, so two runs compare by eye; a cell with no value yet
-// is transparent over a grey background and reads as blank. Takes numbers only: the caller measures
-// (core/mix/face_similarity.h) off the GUI thread.
+// How much of its face source's identity each grid cell kept, as a colour map laid out like the mix
+// grid: a row per face (first at the top), a column per background. A cell holds the dlib face-descriptor
+// distance to its face source (0 = the same descriptor, under 0.6 the same person), or, where the worker
+// could not have a descriptor, the encoder's face-crop cosine, printed "cos 0.87" and explained by a note
+// under the map. Both share one fixed colour scale (green = kept, the neutral middle at the same-person
+// line, red = lost), so two runs compare by eye; a cell with no value yet is transparent over a grey
+// background and reads as blank. Takes numbers only: the caller measures (core/mix/identity_meter.h)
+// off the GUI thread.
 class SimilarityHeatmap : public QCustomPlot {
     Q_OBJECT
 public:
@@ -20,14 +25,19 @@ public:
 
     int rowCount() const { return rows_; }
     int columnCount() const { return columns_; }
-    // The value shown in a cell, or none when it is blank (or outside the grid).
-    std::optional<double> cellSimilarity(int row, int column) const;
+    // The reading shown in a cell, or none when it is blank (or outside the grid).
+    std::optional<facemix::IdentityReading> cellReading(int row, int column) const;
     int filledCellCount() const;
 
     QCPColorMap* colorMap() const { return map_; }
     QCPColorScale* colorScale() const { return scale_; }
     QCPTextElement* title() const { return title_; }
-    // The number printed on a cell ("0.87"), empty when blank; for tests and tooltips.
+    // What the colour scale measures: the descriptor distance, unless every filled cell is a cosine.
+    QString scaleLabel() const;
+    // Under the map while any cell is a cosine: what "cos" means and why those cells have no distance.
+    QString note() const;
+    // The text printed on a cell ("0.42" for a distance, "cos 0.87" for a cosine), empty when blank; for
+    // tests and tooltips.
     QString cellLabel(int row, int column) const;
     // Whether the numbers are printed: only while a cell is big enough to hold one legibly (a large
     // grid in a small dock shows colours alone).
@@ -42,8 +52,8 @@ public slots:
     // when the shape changes.
     void setSourceNames(const QStringList& faces, const QStringList& backgrounds);
     // Ignored (with a warning) outside the grid or for a value that is not a finite number; values are
-    // clamped to [-1, 1], which only rounding can exceed.
-    void setCellSimilarity(int row, int column, double value);
+    // clamped to their measure's range (distances [0, 2], cosines [-1, 1]), which only rounding can exceed.
+    void setCellReading(int row, int column, const facemix::IdentityReading& reading);
     void clearCell(int row, int column);
     // Blanks every cell, keeping the shape and names.
     void clear();
@@ -59,6 +69,7 @@ private:
     void applyTheme();
     void updateAxes();
     void updateLabel(int row, int column);
+    void updateMeasure();
     void onMousePress(QMouseEvent* event);
     void fitLabels();
 
@@ -66,11 +77,12 @@ private:
     int columns_ = 0;
     QStringList face_names_;
     QStringList background_names_;
-    std::vector<std::optional<double>> values_;  // row-major
+    std::vector<std::optional<facemix::IdentityReading>> values_;  // row-major
     std::vector<QCPItemText*> labels_;           // row-major, one per cell
     QCPColorMap* map_ = nullptr;
     QCPColorScale* scale_ = nullptr;
     QCPTextElement* title_ = nullptr;
+    QCPTextElement* note_ = nullptr;
     bool labels_shown_ = true;
 };
 

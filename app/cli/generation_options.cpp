@@ -5,6 +5,7 @@
 #include "align/face_aligner.h"
 #include "bundle/default_model.h"
 #include "bundle/model_importer.h"
+#include "bundle/recent_models.h"
 #include "common/error.h"
 #include "diffusion/sampler.h"
 #include "io/content_hash.h"
@@ -65,11 +66,17 @@ SamplingSettings sampling_settings(const GenerationArguments& args) {
 }
 
 std::unique_ptr<MixEngine> open_engine(const GenerationArguments& args) {
-    const ComputeTarget target = resolve_compute_target(args.device, args.precision);
+    resolve_compute_target(args.device, args.precision);  // a bad device flag fails before a model is loaded
     const std::filesystem::path path = args.model.empty() ? default_model_path() : std::filesystem::path(args.model);
-    auto engine = std::make_unique<MixEngine>(import_model(path), path.filename().string(), target);
+    return open_engine(import_model(path), path, args);
+}
+
+std::unique_ptr<MixEngine> open_engine(const ModelBundle& bundle, const std::filesystem::path& path, const GenerationArguments& args) {
+    const ComputeTarget target = resolve_compute_target(args.device, args.precision);
+    auto engine = std::make_unique<MixEngine>(bundle, path.filename().string(), target);
     std::cerr << "model " << path.filename().string() << " (hash " << engine->model_hash().substr(0, 10) << ") on "
               << target.description() << "\n";
+    remember_model(path, engine->model_hash());
     return engine;
 }
 

@@ -34,8 +34,11 @@ void add_generation_options(CLI::App& command, GenerationArguments& args);
 
 SamplingSettings sampling_settings(const GenerationArguments& args);
 
-// Opens the model in any supported format on the requested device, printing what it loaded.
+// Opens the model in any supported format on the requested device, printing what it loaded, and puts
+// it first in the recent-models list (bundle/recent_models.h) with its hash, for `facemix replay`.
 std::unique_ptr<MixEngine> open_engine(const GenerationArguments& args);
+// The same for a model already loaded from `path`.
+std::unique_ptr<MixEngine> open_engine(const ModelBundle& bundle, const std::filesystem::path& path, const GenerationArguments& args);
 
 // Photos as sources: "photo.jpg" is its largest face, "photo.jpg#2" its second largest; with
 // --aligned the file itself is the aligned face. A photo that cannot be used is reported on stderr and

@@ -7,6 +7,7 @@
 #include "cli/interrupt.h"
 
 #include "align/face_aligner.h"
+#include "bundle/model_lookup.h"
 #include "common/error.h"
 #include "io/content_hash.h"
 #include "io/image_file.h"
@@ -38,6 +39,18 @@ cv::Mat replay_init(const Recipe& recipe, const std::string& path) {
     return sources.front().aligned;
 }
 
+// Without -m: the model whose hash the recipe names, among the default and the recently used models.
+std::unique_ptr<MixEngine> open_recipe_model(const Recipe& recipe, const GenerationArguments& generation) {
+    resolve_compute_target(generation.device, generation.precision);  // a bad flag fails before any model is hashed
+    auto found = find_model_by_hash(recipe.model_hash, recipe.model_name, [](const std::filesystem::path& path) {
+        std::cerr << "looking for the recipe's model: hashing " << path.string() << "\n";
+    });
+    if (!found)
+        throw InputError("The image was made with model " + recipe.model_name + " (hash " + recipe.model_hash +
+                         "), which is neither the default model nor a recently used one; name it with -m.");
+    return open_engine(found->bundle, found->path, generation);
+}
+
 int run_replay(const ReplayArguments& args) {
     const Recipe recipe = read_recipe_png(args.image);
     const cv::Mat original = load_image(args.image);
@@ -45,7 +58,7 @@ int run_replay(const ReplayArguments& args) {
     generation.model = args.model;
     generation.device = args.device;
     generation.precision = args.precision.empty() ? recipe.precision : args.precision;
-    const auto engine = open_engine(generation);
+    const auto engine = args.model.empty() ? open_recipe_model(recipe, generation) : open_engine(generation);
     const cv::Mat replayed = engine->replay(recipe, replay_init(recipe, args.init), interrupt_token());
     if (!args.output.empty()) write_image_atomic(args.output, replayed);
     if (replayed.size() != original.size()) {
@@ -73,7 +86,9 @@ void add_replay_command(CLI::App& app, int& exit_code) {
     auto args = std::make_shared<ReplayArguments>();
     CLI::App* command = app.add_subcommand("replay", "Regenerate an image from the recipe in its PNG and say whether the pixels match");
     command->add_option("image", args->image, "A PNG written by facemix mix, interpolate or edit")->required();
-    command->add_option("-m,--model", args->model, "The model it was made with (checked by hash)")->required();
+    command->add_option("-m,--model", args->model,
+                        "The model it was made with, checked by hash (default: the default or a recently used model with "
+                        "the recipe's hash)");
     command->add_option("--init", args->init, "SDEdit images: the photo the edit started from");
     command->add_option("-o,--output", args->output, "Also write the regenerated image here");
     command->add_option("--device", args->device, "auto, cpu, cuda or cuda:N")->capture_default_str();

@@ -116,7 +116,7 @@ std::optional<FaceDescriptorVector> HeldoutDataset::descriptor(std::int64_t row,
     if (!stored_.empty()) return stored_.at(static_cast<std::size_t>(row));
     const auto known = computed_.find(row);
     if (known != computed_.end()) return known->second;
-    return computed_[row] = describe_image(recognizer, image(row));
+    return computed_[row] = describe_largest_face_enlarged(recognizer, image(row));
 }
 
 HeldoutChoice choose_heldout_people(const std::vector<HeldoutPerson>& candidates, std::size_t faces, std::size_t backgrounds,

@@ -116,7 +116,7 @@ HeldoutCellMeasure measure_heldout_cell(FaceDescriptor& recognizer, std::size_t 
     measure.background = background;
     measure.generated = !cell.empty();
     if (!measure.generated) return measure;
-    measure.descriptor = describe_image(recognizer, cell);
+    measure.descriptor = describe_largest_face_enlarged(recognizer, cell);
     measure.scene_to_face = scene_difference(cell, face_source);
     measure.scene_to_background = scene_difference(cell, background_source);
     return measure;

@@ -80,7 +80,7 @@ HeldoutFigures heldout_identity_figures(const std::vector<HeldoutPersonDescripto
 double scene_difference(const cv::Mat& cell, const cv::Mat& source);
 
 // Measures one cell (8-bit BGR square; empty for a failed cell): its descriptor (enlarged as
-// describe_image does) and its scene differences to the face and the background source images.
+// describe_largest_face_enlarged does) and its scene differences to the face and the background source images.
 HeldoutCellMeasure measure_heldout_cell(FaceDescriptor& recognizer, std::size_t face, std::size_t background, const cv::Mat& cell,
                                         const cv::Mat& face_source, const cv::Mat& background_source);
 

@@ -15,7 +15,7 @@ namespace {
 
 std::vector<std::optional<FaceDescriptorVector>> describe_all(FaceDescriptor& descriptor, const std::vector<cv::Mat>& images) {
     std::vector<std::optional<FaceDescriptorVector>> out;
-    for (const auto& image : images) out.push_back(describe_image(descriptor, image));
+    for (const auto& image : images) out.push_back(describe_largest_face_enlarged(descriptor, image));
     return out;
 }
 
@@ -47,15 +47,6 @@ std::optional<double> mean_of(const PhotoIdentityEvaluation& evaluation, Get get
 }
 
 }  // namespace
-
-std::optional<FaceDescriptorVector> describe_image(FaceDescriptor& descriptor, const cv::Mat& image) {
-    if (image.empty()) return std::nullopt;
-    if (std::min(image.rows, image.cols) >= kDescriptorMinSide) return descriptor.describe_largest_face(image);
-    const double scale = static_cast<double>(kDescriptorMinSide) / std::min(image.rows, image.cols);
-    cv::Mat large;
-    cv::resize(image, large, {}, scale, scale, cv::INTER_CUBIC);
-    return descriptor.describe_largest_face(large);
-}
 
 std::optional<double> PhotoIdentityEvaluation::mean_to_face() const {
     return mean_of(*this, [](const PhotoCellIdentity& c) { return *c.to_face; });
@@ -93,7 +84,7 @@ PhotoIdentityEvaluation evaluate_photo_cells(FaceDescriptor& descriptor, const s
             evaluation.cells.push_back(result);
             continue;
         }
-        const auto described = describe_image(descriptor, cell.image);
+        const auto described = describe_largest_face_enlarged(descriptor, cell.image);
         result.face_found = described.has_value();
         if (!described) ++evaluation.no_face;
         if (described && faces[cell.face]) result.to_face = descriptor_cosine(*described, *faces[cell.face]);

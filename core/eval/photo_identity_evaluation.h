@@ -41,15 +41,8 @@ struct PhotoIdentityEvaluation {
     std::size_t measured() const;  // cells with both similarities
 };
 
-// Images smaller than this are enlarged (bicubic) before detection: dlib's HOG window is 80 px, and
-// small models' cells (32-64 px) would otherwise never show a face.
-inline constexpr int kDescriptorMinSide = 256;
-
-// The descriptor of the largest face in an image (an aligned face, a generated cell), enlarged first when
-// it is under kDescriptorMinSide; nullopt for an empty image or one where dlib finds no face.
-std::optional<FaceDescriptorVector> describe_image(FaceDescriptor& descriptor, const cv::Mat& image);
-
-// Describes the sources and the cells (aligned 8-bit BGR squares, any size) and pairs them up. Cells
+// Describes the sources and the cells (aligned 8-bit BGR squares, any size; small ones enlarged, see
+// describe_largest_face_enlarged) and pairs them up. Cells
 // name their sources by index, as EvaluatedCell does for the synthetic evaluation.
 PhotoIdentityEvaluation evaluate_photo_cells(FaceDescriptor& descriptor, const std::vector<cv::Mat>& face_sources,
                                              const std::vector<cv::Mat>& background_sources,

@@ -166,6 +166,15 @@ std::optional<FaceDescriptorVector> FaceDescriptor::describe_largest_face(const 
     return describe(bgr, impl_->predictor->predict(bgr, faces.front().box));
 }
 
+std::optional<FaceDescriptorVector> describe_largest_face_enlarged(FaceDescriptor& descriptor, const cv::Mat& image) {
+    if (image.empty()) return std::nullopt;
+    if (std::min(image.rows, image.cols) >= kDescriptorMinSide) return descriptor.describe_largest_face(image);
+    const double scale = static_cast<double>(kDescriptorMinSide) / std::min(image.rows, image.cols);
+    cv::Mat large;
+    cv::resize(image, large, {}, scale, scale, cv::INTER_CUBIC);
+    return descriptor.describe_largest_face(large);
+}
+
 float descriptor_distance(const FaceDescriptorVector& a, const FaceDescriptorVector& b) {
     double sum = 0;
     for (std::size_t i = 0; i < a.size(); ++i) {

@@ -62,6 +62,14 @@ inline constexpr int kAlignedDescriptorSide = 256;
 // Where dlib's frontal detector boxes a face in a 512 px FFHQ-aligned image: left, top, side.
 inline constexpr double kAlignedFaceBox512[3] = {128.0, 172.0, 256.0};
 
+// Images smaller than this are enlarged (bicubic) before detection: dlib's HOG window is 80 px, and
+// small models' cells (32-64 px) would otherwise never show a face.
+inline constexpr int kDescriptorMinSide = 256;
+
+// describe_largest_face() on any size of image: one whose shorter side is under kDescriptorMinSide is
+// enlarged to it first. nullopt for an empty image or when no face is found.
+std::optional<FaceDescriptorVector> describe_largest_face_enlarged(FaceDescriptor& descriptor, const cv::Mat& bgr);
+
 // Euclidean distance; below kSamePersonDistance means the same person.
 float descriptor_distance(const FaceDescriptorVector& a, const FaceDescriptorVector& b);
 // Cosine similarity in [-1, 1] (0 when either vector is all zeros).

@@ -19,11 +19,31 @@ namespace facemix::test {
 inline QString testdata(const QString& name) { return QDir(QStringLiteral(FACEMIX_TESTDATA_DIR)).filePath(name); }
 inline QString fixture(const QString& name) { return QDir(QStringLiteral(FACEMIX_FIXTURES_DIR)).filePath(name); }
 
+// Sets an environment variable for the life of the object, then puts back what was there.
+class ScopedEnvironment {
+public:
+    ScopedEnvironment(const char* name, const QByteArray& value) : name_(name), had_(qEnvironmentVariableIsSet(name)), old_(qgetenv(name)) {
+        qputenv(name, value);
+    }
+    ~ScopedEnvironment() {
+        if (had_) qputenv(name_, old_);
+        else qunsetenv(name_);
+    }
+    ScopedEnvironment(const ScopedEnvironment&) = delete;
+    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+private:
+    const char* name_;
+    bool had_;
+    QByteArray old_;
+};
+
 // Points QSettings at a fresh folder for the life of the object, so tests neither read nor change
-// the user's real studio settings and each run starts from defaults.
+// the user's real studio settings and each run starts from defaults; the recent-models list the studio
+// shares with the CLI (under the XDG config folder) goes there too.
 class TemporarySettings {
 public:
-    TemporarySettings() {
+    TemporarySettings() : config_("XDG_CONFIG_HOME", dir_.path().toLocal8Bit()) {
         QApplication::setOrganizationName(QStringLiteral("facemix-test"));
         QApplication::setApplicationName(QStringLiteral("facemix-studio-test"));
         QSettings::setDefaultFormat(QSettings::IniFormat);
@@ -33,6 +53,7 @@ public:
 
 private:
     QTemporaryDir dir_;
+    ScopedEnvironment config_;
 };
 
 inline std::unique_ptr<QMimeData> file_urls(const QStringList& paths) {

@@ -2,6 +2,8 @@
 
 #include "gui_test_support.h"
 
+#include "bundle/recent_models.h"
+
 #include <QElapsedTimer>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
@@ -49,6 +51,11 @@ private slots:
         QVERIFY2(panel.summary().contains(QStringLiteral("heads 2")), qPrintable(panel.summary()));
         QCOMPARE(panel.findChild<QPlainTextEdit*>(QStringLiteral("modelDetails"))->toPlainText(), panel.summary());
         QCOMPARE(panel.recentModels(), QStringList{path});
+        // The CLI's list too, without a hash (the studio does not hash what it opens), for `facemix replay`.
+        const auto shared = facemix::read_recent_models();
+        QCOMPARE(shared.size(), std::size_t(1));
+        QCOMPARE(QString::fromStdString(shared[0].path.string()), path);
+        QVERIFY(shared[0].model_hash.empty());
 
         ModelPanel later;  // another session remembers it
         QCOMPARE(later.recentModels(), QStringList{path});

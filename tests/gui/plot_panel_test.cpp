@@ -35,6 +35,14 @@ QList<double> values(const QCPGraph* graph) {
 
 const double not_a_number = std::numeric_limits<double>::quiet_NaN();
 
+// kSamePersonDistance is a float, so the scale's numbers are 0.6 and 1.2 to float precision.
+bool near(double a, double b) { return std::abs(a - b) < 1e-6; }
+
+facemix::IdentityReading distance(double value) { return {facemix::IdentityMeasure::DescriptorDistance, value, facemix::IdentityFallback::None}; }
+facemix::IdentityReading cosine(double value, facemix::IdentityFallback why = facemix::IdentityFallback::NoFaceInCell) {
+    return {facemix::IdentityMeasure::EncoderCosine, value, why};
+}
+
 }  // namespace
 
 class PlotPanelTest : public QObject {
@@ -42,7 +50,7 @@ class PlotPanelTest : public QObject {
 private slots:
     void initTestCase() { apply_studio_style(*qobject_cast<QApplication*>(QCoreApplication::instance())); }
 
-    void heatmapHoldsEachCellsSimilarityAndLeavesTheRestBlank() {
+    void heatmapHoldsEachCellsReadingAndLeavesTheRestBlank() {
         SimilarityHeatmap map;
         map.resize(640, 420);
         map.setSourceNames({"ann", "bob"}, {"beach", "city", "snow"});
@@ -52,26 +60,45 @@ private slots:
         QCOMPARE(data->keySize(), 3);    // columns: backgrounds along x
         QCOMPARE(data->valueSize(), 2);  // rows: faces along y
 
-        map.setCellSimilarity(1, 2, 0.8);    // bob × snow
-        map.setCellSimilarity(0, 0, -0.25);  // ann × beach
-        map.setCellSimilarity(0, 1, 1.0000000002);  // rounding above 1 is clamped
+        // Nothing yet: the scale reads in descriptor distance, with no note.
+        QCOMPARE(map.scaleLabel(), QStringLiteral("dlib distance to face source, < 0.6 = same person"));
+        QVERIFY(map.note().isEmpty());
+
+        map.setCellReading(1, 2, distance(0.3));   // bob × snow: the same person
+        map.setCellReading(0, 0, distance(0.95));  // ann × beach: someone else
+        map.setCellReading(0, 1, distance(-1e-9));  // rounding below 0 is clamped
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression("outside the 2 x 3 grid"));
-        map.setCellSimilarity(2, 0, 0.5);
+        map.setCellReading(2, 0, distance(0.5));
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression("not a number"));
-        map.setCellSimilarity(1, 0, not_a_number);
+        map.setCellReading(1, 0, distance(not_a_number));
 
         QCOMPARE(map.filledCellCount(), 3);
-        QCOMPARE(data->cell(2, 1), 0.8);
-        QCOMPARE(data->cell(0, 0), -0.25);
-        QCOMPARE(data->cell(1, 0), 1.0);
+        QCOMPARE(data->cell(2, 1), 0.3);  // the map's colours are in distance units
+        QCOMPARE(data->cell(0, 0), 0.95);
+        QCOMPARE(data->cell(1, 0), 0.0);
         QCOMPARE(data->alpha(2, 1), static_cast<unsigned char>(255));
         QCOMPARE(data->alpha(0, 1), static_cast<unsigned char>(0));  // bob × beach: blank
         QCOMPARE(data->alpha(1, 1), static_cast<unsigned char>(0));  // bob × city: blank
-        QCOMPARE(map.cellSimilarity(1, 2).value(), 0.8);
-        QVERIFY(!map.cellSimilarity(1, 0).has_value());
-        QCOMPARE(map.cellLabel(1, 2), QStringLiteral("0.80"));
-        QCOMPARE(map.cellLabel(0, 0), QStringLiteral("-0.25"));
+        QCOMPARE(map.cellReading(1, 2)->value, 0.3);
+        QVERIFY(map.cellReading(1, 2)->measure == facemix::IdentityMeasure::DescriptorDistance);
+        QVERIFY(!map.cellReading(1, 0).has_value());
+        QCOMPARE(map.cellLabel(1, 2), QStringLiteral("0.30"));
+        QCOMPARE(map.cellLabel(0, 0), QStringLiteral("0.95"));
         QCOMPARE(map.cellLabel(1, 1), QString());
+        QVERIFY(map.colorScale()->dataRange().lower == 0.0 && near(map.colorScale()->dataRange().upper, 1.2));  // 0.6 in the middle
+        QVERIFY(map.colorScale()->axis()->rangeReversed());           // 0 (kept) on top
+        QVERIFY(map.note().isEmpty());
+
+        // A cell without a descriptor shows the encoder cosine, marked, and the note says why; the
+        // scale stays in distance while any distance is shown.
+        map.setCellReading(1, 1, cosine(0.8));
+        QCOMPARE(map.cellLabel(1, 1), QStringLiteral("cos 0.80"));
+        QVERIFY(near(data->cell(1, 1), 0.6 * (1 - 0.8)));  // a cosine's colour is the one it had on the cosine scale
+        QCOMPARE(map.scaleLabel(), QStringLiteral("dlib distance to face source, < 0.6 = same person"));
+        QVERIFY2(map.note().startsWith(QStringLiteral("cos: ")) && map.note().contains(QStringLiteral("no face found in the cell")),
+                 qPrintable(map.note()));
+        map.clearCell(1, 1);
+        QVERIFY(map.note().isEmpty());
 
         // The axes name the sources at the cell centres; the scale is the fixed cosine range.
         const auto x_ticks = map.xAxis->ticker().dynamicCast<QCPAxisTickerText>()->ticks();
@@ -81,7 +108,6 @@ private slots:
         QCOMPARE(y_ticks.value(1.0), QStringLiteral("bob"));
         QCOMPARE(x_ticks.size(), 3);
         QCOMPARE(y_ticks.size(), 2);
-        QCOMPARE(map.colorScale()->dataRange(), QCPRange(-1.0, 1.0));
         QVERIFY(map.yAxis->rangeReversed());  // first face on top, as in the grid
 
         // On screen: a filled cell has its gradient colour, a blank one the grey between.
@@ -96,8 +122,8 @@ private slots:
             return image.pixelColor(at.toPoint());
         };
         QCPColorGradient gradient = map.colorMap()->gradient();
-        QCOMPARE(pixel(1, 2), QColor(gradient.color(0.8, QCPRange(-1, 1))));
-        QCOMPARE(pixel(0, 0), QColor(gradient.color(-0.25, QCPRange(-1, 1))));
+        QCOMPARE(pixel(1, 2), QColor(gradient.color(0.3, map.colorMap()->dataRange())));
+        QCOMPARE(pixel(0, 0), QColor(gradient.color(0.95, map.colorMap()->dataRange())));
         QVERIFY(pixel(1, 2) != pixel(0, 0));
         const QColor blank = pixel(1, 1);
         QCOMPARE(pixel(1, 0), blank);
@@ -117,11 +143,16 @@ private slots:
         QCOMPARE(map.cellLabel(1, 2), QString());
 
         map.setSourceNames({"ann"}, {"beach", "city", "snow", "room"});  // new shape: all blank, relabelled
-        map.setCellSimilarity(0, 3, 0.5);
+        map.setCellReading(0, 3, cosine(0.5, facemix::IdentityFallback::NoDescriptorModel));
         QCOMPARE(map.colorMap()->data()->keySize(), 4);
         QCOMPARE(map.colorMap()->data()->valueSize(), 1);
         QCOMPARE(map.filledCellCount(), 1);
-        QCOMPARE(map.colorMap()->data()->cell(3, 0), 0.5);
+        QVERIFY(near(map.colorMap()->data()->cell(3, 0), 0.6 * (1 - 0.5)));
+        // Nothing but cosines: the scale reads in cosine, and the note names the missing model.
+        QCOMPARE(map.scaleLabel(), QStringLiteral("encoder face-crop cosine (no dlib descriptor)"));
+        QCOMPARE(map.colorScale()->dataRange(), QCPRange(-1.0, 1.0));
+        QVERIFY(!map.colorScale()->axis()->rangeReversed());
+        QVERIFY2(map.note().contains(QStringLiteral("no face-recognition model")), qPrintable(map.note()));
         QCOMPARE(map.xAxis->ticker().dynamicCast<QCPAxisTickerText>()->ticks().value(3.0), QStringLiteral("room"));
         map.replot();
         QVERIFY(map.labelsShown());
@@ -130,7 +161,7 @@ private slots:
         QStringList many;
         for (int i = 0; i < 40; ++i) many << QStringLiteral("bg%1").arg(i);
         map.setSourceNames({"ann", "bob"}, many);
-        map.setCellSimilarity(1, 39, 0.3);
+        map.setCellReading(1, 39, distance(0.3));
         map.resize(320, 240);
         map.replot();
         QVERIFY(!map.labelsShown());
@@ -259,7 +290,8 @@ private slots:
         panel.similarity()->setSourceNames({"ann", "bob", "cy"}, {"beach", "city", "snow", "room"});
         for (int r = 0; r < 3; ++r)
             for (int c = 0; c < 4; ++c)
-                if ((r + c) % 5 != 4) panel.similarity()->setCellSimilarity(r, c, 0.95 - 0.2 * r - 0.12 * c);
+                if ((r + c) % 5 != 4)
+                    panel.similarity()->setCellReading(r, c, r == 2 && c == 0 ? cosine(0.4) : distance(0.2 + 0.15 * r + 0.12 * c));
         for (int i = 0; i <= 10; ++i) {
             const double t = i / 10.0;
             panel.interpolation()->addPoint(t, std::cos(t * 1.4), std::cos((1 - t) * 1.4));

@@ -70,10 +70,31 @@ private slots:
         QVERIFY(!window.progress()->isVisible());
         QVERIFY(!window.banner()->isVisible());
         QVERIFY2(most_seen_busy_with_images > 0, "cells should fill batch by batch, not all at once");
-        // The plots dock follows the run: one similarity per cell, one time per denoising step.
+        // The plots dock follows the run: one identity reading per cell, one time per denoising step. The
+        // tiny model's cells are noise, where dlib may find no face: those read as the encoder cosine and
+        // are labelled so; a cell with a face reads as a descriptor distance.
         const auto* heatmap = window.findChild<SimilarityHeatmap*>();
         QVERIFY(heatmap);
         QCOMPARE(heatmap->filledCellCount(), 4);
+        bool any_distance = false;
+        for (int row = 0; row < 2; ++row)
+            for (int column = 0; column < 2; ++column) {
+                const auto reading = heatmap->cellReading(row, column);
+                QVERIFY(reading.has_value());
+                const QString label = heatmap->cellLabel(row, column);
+                if (reading->measure == facemix::IdentityMeasure::DescriptorDistance) {
+                    any_distance = true;
+                    QVERIFY2(reading->value >= 0.0 && reading->value <= 2.0, qPrintable(label));
+                    QCOMPARE(label, QString::number(reading->value, 'f', 2));
+                } else {
+                    QVERIFY(reading->fallback == facemix::IdentityFallback::NoFaceInCell ||
+                            reading->fallback == facemix::IdentityFallback::NoFaceInSource);
+                    QVERIFY2(label.startsWith(QStringLiteral("cos ")), qPrintable(label));
+                    QVERIFY2(heatmap->note().contains(QStringLiteral("no face found")), qPrintable(heatmap->note()));
+                }
+            }
+        QCOMPARE(heatmap->scaleLabel(), any_distance ? QStringLiteral("dlib distance to face source, < 0.6 = same person")
+                                                     : QStringLiteral("encoder face-crop cosine (no dlib descriptor)"));
         const auto* step_times = window.findChild<StepTimePlot*>();
         QVERIFY(step_times);
         QVERIFY(step_times->stepCount() >= 4);

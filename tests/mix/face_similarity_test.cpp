@@ -13,10 +13,7 @@
 namespace facemix {
 namespace {
 
-MixEngine& tiny_engine() {
-    static MixEngine engine(test::tiny_bundle(), "tiny", resolve_compute_target("cpu", "fp32"));
-    return engine;
-}
+MixEngine& tiny_engine() { return test::tiny_cpu_engine(); }
 
 cv::Mat synthetic_face(int seed, int size = 64) { return test::synthetic_source("face", seed, size).aligned; }
 

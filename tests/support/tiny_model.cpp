@@ -12,6 +12,11 @@ const ModelBundle& tiny_bundle() {
     return bundle;
 }
 
+MixEngine& tiny_cpu_engine() {
+    static MixEngine engine(tiny_bundle(), "tiny", resolve_compute_target("cpu", "fp32"));
+    return engine;
+}
+
 MixSource synthetic_source(const std::string& name, int seed, int size) {
     cv::RNG rng(static_cast<std::uint64_t>(seed));
     cv::Mat coarse(4, 4, CV_8UC3);
