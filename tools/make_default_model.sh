@@ -17,9 +17,10 @@ steps=${FACEMIX_DEFAULT_STEPS:-3000}
 lfw=${FACEMIX_LFW:-$root/../shared/data/lfw}
 mkdir -p "$work"
 
-# Every person's folder: people with one photo still teach the UNet faces and scenes (their face token
-# comes from the photo itself); people with several also give retrieval pairs.
-"$facemix" prep --identity-from folders --max-per-person 10 --held-out 0.1 -o "$work/lfw" "$lfw/images"
+# The people with two or more photos (retrieval pairs: the face token from another photo of the person),
+# at most 8 photos each so the few much-photographed people do not dominate.
+mapfile -t people < <(awk -F, -v dir="$lfw/images" 'NR > 1 && $2 >= 2 {print dir "/" $1}' "$lfw/identities.csv")
+"$facemix" prep --identity-from folders --max-per-person 8 --held-out 0.1 -o "$work/lfw" "${people[@]}"
 
 # One OpenMP thread each: two small networks on two cores gain nothing from more, and spin-wait.
 export OMP_NUM_THREADS=1
