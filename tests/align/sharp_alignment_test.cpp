@@ -57,8 +57,10 @@ Comparison compare(const AlignedFace& face, const cv::Mat& photo) {
     cv::absdiff(face.aligned, plain.image, difference);
     Comparison c;
     c.mean_difference = cv::mean(difference, plain.footprint)[0];
-    cv::minMaxLoc(difference.reshape(1), nullptr, &c.max_difference, nullptr, nullptr,
-                  cv::Mat(cv::repeat(plain.footprint, 1, 3)).reshape(1, plain.footprint.rows));
+    std::vector<cv::Mat> channels;
+    cv::split(difference, channels);
+    cv::Mat largest = cv::max(cv::max(channels[0], channels[1]), channels[2]);
+    cv::minMaxLoc(largest, nullptr, &c.max_difference, nullptr, nullptr, plain.footprint);
     c.detail_kept = detail(face.aligned, plain.footprint) / detail(plain.image, plain.footprint);
     c.footprint_share = cv::countNonZero(plain.footprint) / static_cast<double>(kSize * kSize);
     return c;

