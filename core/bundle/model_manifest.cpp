@@ -49,6 +49,14 @@ nlohmann::json manifest_to_json(const ModelManifest& m) {
     return json;
 }
 
+void validate_face_token_source(const ModelManifest& m, const std::string& what) {
+    if (m.conditioning.face_token_source != "encoder" && m.conditioning.face_token_source != "dlib-descriptor")
+        throw InputError(what + ": the face token source \"" + m.conditioning.face_token_source +
+                         "\" is neither \"encoder\" nor \"dlib-descriptor\"");
+    if (m.conditioning.face_from_descriptor() != m.face_projection.has_value())
+        throw InputError(what + ": a face token from the dlib descriptor needs a face_projection network, and only then");
+}
+
 ModelManifest manifest_from_json(const nlohmann::json& json, const std::string& what) {
     try {
         if (json.value("format", "") != "facemix-bundle")
@@ -78,11 +86,7 @@ ModelManifest manifest_from_json(const nlohmann::json& json, const std::string& 
             m.conditioning.both_dropout = d.at("both");
         }
         m.face_projection = get_optional<DescriptorProjectionConfig>(json, "face_projection");
-        if (m.conditioning.face_token_source != "encoder" && m.conditioning.face_token_source != "dlib-descriptor")
-            throw InputError(what + ": the face token source \"" + m.conditioning.face_token_source +
-                             "\" is neither \"encoder\" nor \"dlib-descriptor\"");
-        if (m.conditioning.face_from_descriptor() != m.face_projection.has_value())
-            throw InputError(what + ": a face token from the dlib descriptor needs a face_projection network, and only then");
+        validate_face_token_source(m, what);
         const auto& s = json.at("schedule");
         m.schedule.beta_schedule = s.at("beta_schedule");
         m.schedule.beta_start = s.at("beta_start");

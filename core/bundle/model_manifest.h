@@ -83,6 +83,9 @@ struct ModelManifest {
 };
 
 nlohmann::json manifest_to_json(const ModelManifest& manifest);
+// Throws InputError naming `what` when the face token source is unknown, or a face projection is
+// missing for a descriptor token (or present without one).
+void validate_face_token_source(const ModelManifest& manifest, const std::string& what);
 // Throws InputError naming `what` for a manifest of another format version or with invalid fields.
 ModelManifest manifest_from_json(const nlohmann::json& json, const std::string& what);
 

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 #include <string>
-#include <vector>
+#include <unordered_set>
 
 namespace facemix {
 
@@ -13,7 +13,7 @@ public:
     std::string take(const std::filesystem::path& input);
 
 private:
-    std::vector<std::string> used_;
+    std::unordered_set<std::string> used_;  // a set: prep names tens of thousands of photos
 };
 
 }  // namespace facemix

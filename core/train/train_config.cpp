@@ -133,8 +133,7 @@ void validate_train_config(const TrainConfig& c, const std::string& what) {
     require(m.encoder->projection_dim == m.unet->context_dim, what,
             "the encoder's projection_dim (" + std::to_string(m.encoder->projection_dim) +
                 ") must equal the UNet's context_dim (" + std::to_string(m.unet->context_dim) + ").");
-    require(m.conditioning.face_from_descriptor() == m.face_projection.has_value(), what,
-            "a face token from the dlib descriptor needs a face_projection network, and only then.");
+    validate_face_token_source(m, what);
     if (m.face_projection) {
         m.face_projection->validate();
         require(m.face_projection->output_dim == m.unet->context_dim && m.face_projection->input_dim == 128, what,

@@ -77,7 +77,7 @@ struct Trainer::State {
     FacePairDataset dataset;
     ModelManifest manifest;  // the architecture at the dataset's resolution
     std::vector<TokenSpec> layout;
-    at::Tensor alphas_cumprod;  // [T] float32
+    at::Tensor alphas_cumprod;  // [T] float32, on the target's device
     std::shared_ptr<UNet> unet;
     std::shared_ptr<ClipVisionModel> encoder;
     std::shared_ptr<DescriptorProjection> face_projection;  // null unless the face token is the descriptor's
@@ -146,7 +146,7 @@ struct Trainer::State {
         batch.target = cpu_batch.target.to(device);
         batch.face_source = cpu_batch.face_source.to(device);
         if (cpu_batch.face_descriptor.defined()) batch.face_descriptor = cpu_batch.face_descriptor.to(device);
-        const at::Tensor alpha = alphas_cumprod.to(device).index_select(0, t).view({b, 1, 1, 1});
+        const at::Tensor alpha = alphas_cumprod.index_select(0, t).view({b, 1, 1, 1});
         const at::Tensor noisy = alpha.sqrt() * batch.target + (1 - alpha).sqrt() * noise;
         at::Tensor predicted;
         {
@@ -193,7 +193,7 @@ Trainer::Trainer(TrainConfig config, const std::filesystem::path& data, const st
                          " px images; this UNet needs a multiple of " + std::to_string(factor) + ".");
     s.layout = token_layout(s.manifest.conditioning);
     const DiffusionSchedule schedule(s.manifest.schedule);
-    s.alphas_cumprod = at::tensor(schedule.alphas_cumprod(), at::kDouble).to(at::kFloat);
+    s.alphas_cumprod = at::tensor(schedule.alphas_cumprod(), at::kDouble).to(at::kFloat).to(s.target.device);
 
     // Fresh weights are a pure function of the seed; a resume overwrites them with the saved ones.
     const ModelNetworks networks = build_networks(random_bundle(s.manifest, s.config.seed), "the initial weights");
