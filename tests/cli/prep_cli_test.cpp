@@ -248,14 +248,14 @@ TEST(PrepCli, IdentitiesFromFoldersSplitPeopleAndDoNotDependOnThreads) {
     EXPECT_EQ(split.at("held_out_identities").get<std::size_t>(), held_out.size());
     EXPECT_EQ(split.at("training_identities").get<std::size_t>(), kLfwPeople.size() - held_out.size());
     EXPECT_NE(a.out.find(std::to_string(held_out.size()) + " of the people held out"), std::string::npos) << a.out;
-    // Every aligned face records how much of its square lies outside the photo: LFW's 250 px photos
-    // are tight around the face, so some of it does.
+    // Every aligned face records how much of its square lies outside the photo. LFW's 250 px photos
+    // hold the whole FFHQ square of their centred face (SharpAlignment checks the value on tight crops).
     for (const auto& entry : std::filesystem::directory_iterator(one.path() / "records")) {
         const auto record = nlohmann::json::parse(read_text(entry.path()));
         for (const auto& face : record.at("faces")) {
             const double outside = face.at("outside_share").get<double>();
-            EXPECT_GT(outside, 0.0) << entry.path();
-            EXPECT_LT(outside, 0.7) << entry.path();
+            EXPECT_GE(outside, 0.0) << entry.path();
+            EXPECT_LT(outside, 0.5) << entry.path();
         }
     }
 }
