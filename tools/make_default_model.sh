@@ -3,8 +3,8 @@
 # copied into the repository): prepares the photo set (one person per folder, a tenth of the people held
 # out), trains the two face-mixer variants of the seed on the same data and budget, side by side on one
 # thread each (face token from dlib's descriptor, or from the jointly trained encoder), evaluates both on
-# the held-out people and copies the descriptor variant, its config, loss curve, samples and both
-# evaluations into models/default/ (the model card, README.md there, is written from these).
+# the held-out people and, when the descriptor variant meets its eval's goals, copies it, its config,
+# loss curve, samples and both evaluations into models/default/ (the model card, README.md there, is written from these).
 # Resumable: rerun after an interruption and every stage picks up where it stopped.
 #   FACEMIX_DEFAULT_STEPS  optimizer steps of each variant (default 3000)
 #   FACEMIX_LFW            the LFW folder (default ../shared/data/lfw)
@@ -33,14 +33,18 @@ for variant in descriptor encoder; do
   "$facemix" eval --data "$work/lfw" -m "$work/$variant/model.safetensors" -o "$work/eval-$variant"
 done
 
+# The default changes only for a model that mixes: its held-out eval must meet every goal. The
+# sample grids and contact sheets hold LFW photos and stay in $work; only tables and bar charts are copied.
+if grep -q "not met" "$work/eval-descriptor/eval.md"; then
+  echo "the descriptor model misses a goal of its eval ($work/eval-descriptor/eval.md); models/default left as it is"
+  exit 1
+fi
 dest="$root/models/default"
 cp "$work/descriptor/model.safetensors" "$dest/facemix-lfw64.safetensors"
 cp "$work/descriptor/config.json" "$dest/train_config.json"
 cp "$work/descriptor/loss.csv" "$work/descriptor/loss.png" "$dest/"
-cp "$(ls "$work"/descriptor/samples/step_*.png | tail -1)" "$dest/samples.png"
 for variant in descriptor encoder; do
   mkdir -p "$dest/eval-$variant"
-  cp "$work/eval-$variant"/eval.md "$work/eval-$variant"/eval.csv "$work/eval-$variant"/eval.png \
-     "$work/eval-$variant"/contact_sheet.png "$dest/eval-$variant/"
+  cp "$work/eval-$variant"/eval.md "$work/eval-$variant"/eval.csv "$work/eval-$variant"/eval.png "$dest/eval-$variant/"
 done
 echo "updated $dest; now update the numbers in $dest/README.md"
