@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
@@ -49,6 +50,8 @@
 #include "mix_session.h"
 #include "model_panel.h"
 #include "progress_status.h"
+#include "session_autosave.h"
+#include "session_capture.h"
 #include "settings_panel.h"
 #include "source_list.h"
 
@@ -140,6 +143,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(progress_);
     statusBar()->addPermanentWidget(counts_);
 
+    autosave_ = new SessionAutosave(SessionAutosave::defaultPath(), [this] { return captureSession().session; }, this);
+    connect(autosave_, &SessionAutosave::failed, this, &MainWindow::reportProblem);
     buildActions();
 
     // Problems and news from the panels.
@@ -147,6 +152,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         connect(list, &SourceList::problem, this, &MainWindow::reportProblem);
         connect(list, &SourceList::information, log_, &LogPanel::info);
         connect(list, &SourceList::entriesChanged, this, &MainWindow::updateGridAxes);
+        connect(list, &SourceList::entriesChanged, autosave_, &SessionAutosave::touch);
     }
     connect(aligner_, &AlignmentWorker::progressChanged, this, [this](int done, int total) {
         if (done < total)
@@ -166,6 +172,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         generator_->setModel(model_->model(), info.fileName().isEmpty() ? QDir(path).dirName() : info.fileName());
         updateMixEnabled();
         interpolation_->refreshSources();
+        autosave_->touch();
     });
     connect(model_, &ModelPanel::loadFailed, this, &MainWindow::reportProblem);
     connect(settings_, &SettingsPanel::settingsChanged, this, [this] {
@@ -173,6 +180,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         const StudioSettings values = settings_->settings();
         save_studio_settings(settings, values);
         generator_->setTarget(values.device, values.precision);
+        autosave_->touch();
     });
     connect(grid_, &MixGridView::cellClicked, this, &MainWindow::showCell);
     connect(grid_, &MixGridView::cellMenuRequested, this, &MainWindow::showCellMenu);
@@ -254,6 +262,9 @@ void MainWindow::buildActions() {
         action(tr("Export &contact sheet…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), [this] { promptExportContactSheet(); });
     QAction* save_session = action(tr("&Save session…"), QKeySequence::Save, [this] { promptSaveSession(); });
     QAction* open_session = action(tr("Open &session…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_O), [this] { promptOpenSession(); });
+    restore_action_ = action(tr("&Restore unsaved session"), {}, [this] { restoreUnsavedSession(); });
+    restore_action_->setObjectName(QStringLiteral("restoreUnsavedSession"));
+    restore_action_->setEnabled(false);
     QAction* cancel = action(tr("&Cancel"), QKeySequence(Qt::Key_Escape), [this] { cancelWork(); });
     cancel->setIcon(s->standardIcon(QStyle::SP_MediaStop));
     QAction* clear_grid = action(tr("C&lear grid"), {}, [this] {
@@ -287,6 +298,7 @@ void MainWindow::buildActions() {
     file->addSeparator();
     file->addAction(open_session);
     file->addAction(save_session);
+    file->addAction(restore_action_);
     file->addSeparator();
     file->addAction(add_faces);
     file->addAction(add_backgrounds);
@@ -555,6 +567,7 @@ void MainWindow::regenerateCell(quint64 face, quint64 background) {
 void MainWindow::setCellLocked(quint64 face, quint64 background, bool locked) {
     results_.setLocked({face, background}, locked);
     grid_->setCellLocked(face, background, locked);
+    autosave_->touch();
     if (viewer_->isVisible() && viewer_->face() == face && viewer_->background() == background) showCell(face, background);
 }
 
@@ -605,6 +618,8 @@ void MainWindow::onCell(const GeneratedCell& cell) {
     }
     showResult(key);
     plotIdentity(key, cell.identity);
+    autosave_->touch();
+    autosave_->flush();  // a finished cell's seed is the costliest thing to lose
     if (viewer_->isVisible() && viewer_->face() == key.first && viewer_->background() == key.second) showCell(key.first, key.second);
 }
 
@@ -764,33 +779,13 @@ void MainWindow::exportContactSheet(const QString& path) {
                       });
 }
 
+CapturedSession MainWindow::captureSession() const {
+    return capture_session(model_->modelPath(), settings_->settings(), faces_->entries(), backgrounds_->entries(), results_);
+}
+
 bool MainWindow::saveSession(const QString& path) {
-    MixSession session;
-    session.model_path = model_->modelPath();
-    session.settings = settings_->settings();
-    // Rows and columns of the session count only photos it can name: pasted images have no file.
-    std::map<quint64, int> rows, columns;
-    int skipped = 0;
-    for (const SourceEntry& entry : faces_->entries()) {
-        if (entry.path.isEmpty()) {
-            ++skipped;
-            continue;
-        }
-        rows[entry.key] = int(session.faces.size());
-        session.faces.append({QFileInfo(entry.path).absoluteFilePath(), entry.face_index});
-    }
-    for (const SourceEntry& entry : backgrounds_->entries()) {
-        if (entry.path.isEmpty()) {
-            ++skipped;
-            continue;
-        }
-        columns[entry.key] = int(session.backgrounds.size());
-        session.backgrounds.append({QFileInfo(entry.path).absoluteFilePath(), entry.face_index});
-    }
-    for (const auto& [key, cell] : results_.cells()) {
-        if (!cell.seed || !rows.count(key.first) || !columns.count(key.second)) continue;
-        session.cells.append({rows[key.first], columns[key.second], *cell.seed, cell.locked});
-    }
+    const CapturedSession captured = captureSession();
+    const MixSession& session = captured.session;
     QString error;
     if (!write_session_file(path, session, error)) {
         reportProblem(error);
@@ -801,8 +796,27 @@ bool MainWindow::saveSession(const QString& path) {
                    .arg(session.faces.size())
                    .arg(session.backgrounds.size())
                    .arg(session.cells.size()));
-    if (skipped) reportProblem(tr("%1 pasted images are not in the session: they have no file to reopen.").arg(skipped));
+    if (captured.unnamed_sources)
+        reportProblem(tr("%n pasted images are not in the session: they have no file to reopen.", nullptr, captured.unnamed_sources));
     return true;
+}
+
+void MainWindow::offerUnsavedSession() {
+    leftover_session_ = autosave_->takeLeftover();
+    restore_action_->setEnabled(!leftover_session_.isEmpty());
+    if (leftover_session_.isEmpty()) return;
+    reportProblem(tr("The studio did not close cleanly last time; File ▸ Restore unsaved session brings back its grid."));
+}
+
+bool MainWindow::restoreUnsavedSession() {
+    if (leftover_session_.isEmpty()) return false;
+    const bool restored = openSession(leftover_session_);
+    if (restored) {
+        QFile::remove(leftover_session_);
+        leftover_session_.clear();
+        restore_action_->setEnabled(false);
+    }
+    return restored;
 }
 
 bool MainWindow::openSession(const QString& path) {

@@ -11,6 +11,7 @@
 
 #include "mix/identity_reading.h"
 #include "mix_results.h"
+#include "session_capture.h"
 
 class QAction;
 class QDockWidget;
@@ -30,6 +31,7 @@ class MessageBanner;
 class MixGridView;
 class ModelPanel;
 class ProgressStatus;
+class SessionAutosave;
 class SettingsPanel;
 class SourceList;
 
@@ -76,6 +78,13 @@ public:
     void exportContactSheet(const QString& path);
     bool saveSession(const QString& path);
     bool openSession(const QString& path);
+    // The session as a file would hold it (what Save session and the autosave write).
+    CapturedSession captureSession() const;
+    SessionAutosave* autosave() const { return autosave_; }
+    // At start: when the last run did not end cleanly, sets its autosave aside, says so and enables
+    // File ▸ Restore unsaved session (restoreUnsavedSession), without asking anything.
+    void offerUnsavedSession();
+    bool restoreUnsavedSession();
 
     // What the studio opens at start: the most recent model that is still there, else the bundled default
     // model; with neither, a log line says how to open one.
@@ -133,6 +142,9 @@ private:
     CellViewer* viewer_ = nullptr;
     QLabel* counts_ = nullptr;
     QAction* mix_action_ = nullptr;
+    QAction* restore_action_ = nullptr;
+    SessionAutosave* autosave_ = nullptr;
+    QString leftover_session_;  // a crashed run's autosave, set aside until restored
     GenerationWorker* generator_ = nullptr;
     InterpolationPanel* interpolation_ = nullptr;
     MixResults results_;

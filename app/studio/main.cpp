@@ -14,5 +14,6 @@ int main(int argc, char** argv) {
     facemix::ui::MainWindow window;
     window.show();
     window.openStartupModel();
+    window.offerUnsavedSession();
     return QApplication::exec();
 }

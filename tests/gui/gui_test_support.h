@@ -40,10 +40,10 @@ private:
 
 // Points QSettings at a fresh folder for the life of the object, so tests neither read nor change
 // the user's real studio settings and each run starts from defaults; the recent-models list the studio
-// shares with the CLI (under the XDG config folder) goes there too.
+// shares with the CLI (under the XDG config folder) and the session autosave (XDG data) go there too.
 class TemporarySettings {
 public:
-    TemporarySettings() : config_("XDG_CONFIG_HOME", dir_.path().toLocal8Bit()) {
+    TemporarySettings() : config_("XDG_CONFIG_HOME", dir_.path().toLocal8Bit()), data_("XDG_DATA_HOME", dir_.path().toLocal8Bit()) {
         QApplication::setOrganizationName(QStringLiteral("facemix-test"));
         QApplication::setApplicationName(QStringLiteral("facemix-studio-test"));
         QSettings::setDefaultFormat(QSettings::IniFormat);
@@ -54,6 +54,7 @@ public:
 private:
     QTemporaryDir dir_;
     ScopedEnvironment config_;
+    ScopedEnvironment data_;  // the studio's autosave
 };
 
 inline std::unique_ptr<QMimeData> file_urls(const QStringList& paths) {
