@@ -9,6 +9,9 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -54,6 +57,7 @@
 #include "session_capture.h"
 #include "settings_panel.h"
 #include "source_list.h"
+#include "studio_command_line.h"
 
 namespace facemix::ui {
 namespace {
@@ -81,6 +85,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("facemix studio"));
     setWindowIcon(studio_icon());
+    setAcceptDrops(true);  // a session or a model dropped anywhere opens; photos go to Faces
     resize(1280, 820);
     setDockNestingEnabled(true);
     setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
@@ -799,6 +804,31 @@ bool MainWindow::saveSession(const QString& path) {
     if (captured.unnamed_sources)
         reportProblem(tr("%n pasted images are not in the session: they have no file to reopen.", nullptr, captured.unnamed_sources));
     return true;
+}
+
+void MainWindow::openPaths(const QStringList& paths, bool as_backgrounds) {
+    QStringList photos;
+    // Sessions first: opening one replaces the lists the photos go to.
+    for (const QString& path : paths)
+        if (studio_file_kind(path) == StudioFileKind::Session) openSession(path);
+    for (const QString& path : paths) {
+        const StudioFileKind kind = studio_file_kind(path);
+        if (kind == StudioFileKind::Model) model_->openModel(path);
+        if (kind == StudioFileKind::Photos) photos << path;
+    }
+    if (!photos.isEmpty()) (as_backgrounds ? backgrounds_ : faces_)->addPaths(photos);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData() && offers_inputs(*event->mimeData())) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    if (!event->mimeData()) return;
+    const DroppedInputs inputs = dropped_inputs(*event->mimeData());
+    openPaths(inputs.paths);
+    for (const QImage& image : inputs.images) faces_->addImage(image);
+    event->acceptProposedAction();
 }
 
 void MainWindow::offerUnsavedSession() {

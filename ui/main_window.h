@@ -81,6 +81,9 @@ public:
     // The session as a file would hold it (what Save session and the autosave write).
     CapturedSession captureSession() const;
     SessionAutosave* autosave() const { return autosave_; }
+    // Files from the command line or a drop onto the window: sessions and models are opened, and
+    // everything else is added to Faces (or Backgrounds) as photos.
+    void openPaths(const QStringList& paths, bool as_backgrounds = false);
     // At start: when the last run did not end cleanly, sets its autosave aside, says so and enables
     // File ▸ Restore unsaved session (restoreUnsavedSession), without asking anything.
     void offerUnsavedSession();
@@ -103,6 +106,8 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     QDockWidget* addPanel(const QString& title, const QString& name, QWidget* content, Qt::DockWidgetArea area);
