@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <new>
+#include <utility>
 
 #include "common/error.h"
 #include "image_conversion.h"
@@ -157,12 +158,11 @@ quint64 GenerationWorker::submit(facemix::MixJob job) {
             post([this, cell = std::move(cell)] { emit cellReady(cell); });
         };
         auto last_step = std::chrono::steady_clock::now();
-        double pending_step_ms = 0.0;
+        std::vector<double> pending_step_ms;
         callbacks.on_progress = [this, id, steps, &last_post, &last_step, &pending_step_ms](const facemix::JobProgress& progress) {
             const auto now = std::chrono::steady_clock::now();
-            if (progress.step > 0) {  // a denoising step of the batch finished
-                pending_step_ms = std::chrono::duration<double, std::milli>(now - last_step).count();
-            }
+            if (progress.step > 0)  // a denoising step of the batch finished
+                pending_step_ms.push_back(std::chrono::duration<double, std::milli>(now - last_step).count());
             last_step = now;
             const bool cell_boundary = progress.step == 0;
             if (!cell_boundary && now - last_post < kProgressInterval) return;
@@ -174,8 +174,7 @@ quint64 GenerationWorker::submit(facemix::MixJob job) {
             report.steps_total = report.cells_total * steps;
             const std::size_t in_batch = progress.steps ? progress.step * progress.batch_cells * steps / progress.steps : 0;
             report.steps_done = std::min(report.steps_total, static_cast<int>(progress.cells_done * steps + in_batch));
-            report.last_step_ms = pending_step_ms;
-            pending_step_ms = 0.0;
+            report.step_ms = std::exchange(pending_step_ms, {});
             post([this, report] { emit progressChanged(report); });
         };
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <vector>
+
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -56,7 +58,8 @@ struct GenerationProgress {
     int cells_total = 0;
     int steps_done = 0;   // over the whole job: cells × steps, counted as the batches advance
     int steps_total = 0;
-    double last_step_ms = 0.0;  // wall time of the batch step that just finished; 0 when none did
+    // Wall time of each batch step finished since the last report: reports are spaced out, steps are not.
+    std::vector<double> step_ms;
 };
 
 // Runs generation jobs through core's MixEngine on a thread of its own, one job at a time, in the order

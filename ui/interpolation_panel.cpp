@@ -16,6 +16,7 @@
 #include <QThreadPool>
 #include <QVBoxLayout>
 
+#include "counted_noun.h"
 #include "io/apng_writer.h"
 #include "io/image_file.h"
 #include "mix/cell_export.h"
@@ -66,6 +67,7 @@ InterpolationPanel::InterpolationPanel(SourceList* faces, SourceList* background
                                        std::function<StudioSettings()> settings, QWidget* parent)
     : QWidget(parent), faces_(faces), backgrounds_(backgrounds), worker_(worker), settings_(std::move(settings)) {
     setObjectName(QStringLiteral("interpolationPanel"));
+    writer_.setMaxThreadCount(1);
     axis_ = new QComboBox(this);
     axis_->setObjectName(QStringLiteral("interpolationAxis"));
     axis_->addItem(tr("Between two faces"));
@@ -156,6 +158,12 @@ void InterpolationPanel::refreshSources() {
     fill(from_, moving, 0);
     fill(to_, moving, 1);
     fill(held_, still, 0);
+    // Sliding from a source to itself shows nothing: once there are two, To starts on another one
+    // than From (a list filled one photo at a time would otherwise keep both on the first).
+    if (to_->count() > 1 && to_->currentData() == from_->currentData()) {
+        const QSignalBlocker quiet(to_);
+        to_->setCurrentIndex(from_->currentIndex() == 0 ? 1 : 0);
+    }
     held_label_->setText(faces ? tr("On background") : tr("With face"));
     position_label_->setText(QString::number(position(), 'f', 2));
     updateEnabled();
@@ -212,6 +220,7 @@ void InterpolationPanel::requestPreview() {
         updateEnabled();
         return;
     }
+    updateEnabled();
     noteEndpoints(choice);
     if (preview_job_) worker_->cancel(preview_job_);  // the latest position wins
     const StudioSettings values = settings_();
@@ -272,7 +281,7 @@ bool InterpolationPanel::exportFrames(const QString& folder, int frames) {
     export_total_ = frames;
     export_frames_.clear();
     export_job_ = worker_->submit(std::move(job));
-    status_->setText(tr("Rendering %1 frames…").arg(frames));
+    status_->setText(tr("Rendering %1…").arg(counted(frames, tr("frame"), tr("frames"))));
     updateEnabled();
     emit information(tr("Rendering %1 interpolation frames from %2 to %3 into %4.")
                          .arg(frames)
@@ -284,6 +293,7 @@ void InterpolationPanel::onCell(const GeneratedCell& cell) {
     if (cell.job == export_job_ && export_job_) {
         if (!cell.ok()) emit problem(tr("Frame %1 failed: %2").arg(cell.column + 1).arg(cell.error));
         export_frames_[cell.column] = cell;
+        if (cell.ok()) writeFrame(cell);
         reportCloseness(cell);
         status_->setText(tr("Rendered frame %1 of %2…").arg(export_frames_.size()).arg(export_total_));
         return;
@@ -314,36 +324,52 @@ void InterpolationPanel::onJobEnded(quint64 job, bool cancelled, const QString& 
     if (job != export_job_ || !export_job_) return;
     export_job_ = 0;
     if (!error.isEmpty()) emit problem(tr("Exporting frames failed: %1").arg(error));
-    if (cancelled) emit information(tr("Frame export cancelled; writing the %1 frames that were finished.").arg(export_frames_.size()));
-    writeFrames();
+    if (cancelled) emit information(tr("Frame export cancelled; the finished %1 are kept.").arg(counted(export_frames_.size(), tr("frame"), tr("frames"))));
+    writeStripAndAnimation();
     updateEnabled();
 }
 
-// Writes the finished frames off the GUI thread (PNG encoding of full-size frames takes a while).
-void InterpolationPanel::writeFrames() {
-    std::vector<GeneratedCell> frames;
-    for (auto& [index, cell] : export_frames_)
-        if (cell.ok()) frames.push_back(cell);
+namespace {
+
+QString frame_path(const QString& folder, const GeneratedCell& frame) {
+    return QDir(folder).filePath(QStringLiteral("frame_%1.png").arg(frame.column + 1, 3, 10, QLatin1Char('0')));
+}
+
+}  // namespace
+
+// Off the GUI thread: PNG encoding of full-size frames takes a while.
+void InterpolationPanel::writeFrame(const GeneratedCell& frame) {
+    QPointer<InterpolationPanel> self(this);
+    writer_.start([self, path = frame_path(export_folder_, frame), frame] {
+        try {
+            facemix::write_recipe_png(path.toStdString(), frame.image, frame.recipe);
+        } catch (const std::exception& failure) {
+            const QString error = QObject::tr("Writing the frame %1 failed: %2").arg(path, QString::fromUtf8(failure.what()));
+            QMetaObject::invokeMethod(qApp, [self, error] { if (self) emit self->problem(error); }, Qt::QueuedConnection);
+        }
+    });
+}
+
+void InterpolationPanel::writeStripAndAnimation() {
+    std::vector<cv::Mat> images;
+    QStringList files;
+    for (const auto& [index, cell] : export_frames_)
+        if (cell.ok()) {
+            images.push_back(cell.image);
+            files << frame_path(export_folder_, cell);
+        }
     export_frames_.clear();
-    if (frames.empty()) {
+    if (images.empty()) {
         status_->setText(tr("No frames to write."));
         return;
     }
-    status_->setText(tr("Writing %1 frames…").arg(frames.size()));
+    status_->setText(tr("Writing the strip and the animation of %1…").arg(counted(images.size(), tr("frame"), tr("frames"))));
     const QString folder = export_folder_;
     QPointer<InterpolationPanel> self(this);
-    QThreadPool::globalInstance()->start([self, folder, frames = std::move(frames)] {
-        QStringList files;
+    writer_.start([self, folder, files, images = std::move(images)]() mutable {
         QString error;
         try {
             const QDir dir(folder);
-            std::vector<cv::Mat> images;
-            for (const GeneratedCell& frame : frames) {
-                const QString path = dir.filePath(QStringLiteral("frame_%1.png").arg(frame.column + 1, 3, 10, QLatin1Char('0')));
-                facemix::write_recipe_png(path.toStdString(), frame.image, frame.recipe);
-                files << path;
-                images.push_back(frame.image);
-            }
             const QString strip = dir.filePath(QStringLiteral("interpolation_strip.png"));
             facemix::write_image_atomic(strip.toStdString(), facemix::image_strip(images, 4));
             files << strip;
@@ -362,7 +388,7 @@ void InterpolationPanel::writeFrames() {
                     emit self->problem(error);
                     return;
                 }
-                self->status_->setText(tr("Wrote %1 frames, a strip and an animation.").arg(files.size() - 2));
+                self->status_->setText(tr("Wrote %1, a strip and an animation.").arg(counted(files.size() - 2, tr("frame"), tr("frames"))));
                 emit self->information(tr("Exported the interpolation to %1.").arg(folder));
                 emit self->framesExported(folder, files);
             },

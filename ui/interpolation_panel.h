@@ -4,6 +4,7 @@
 #include <map>
 
 #include <QImage>
+#include <QThreadPool>
 #include <QWidget>
 
 #include "generation_worker.h"
@@ -70,7 +71,8 @@ private:
     void reportCloseness(const GeneratedCell& cell);
     void onCell(const GeneratedCell& cell);
     void onJobEnded(quint64 job, bool cancelled, const QString& error);
-    void writeFrames();
+    void writeFrame(const GeneratedCell& frame);
+    void writeStripAndAnimation();
     void updateEnabled();
 
     SourceList* faces_;
@@ -98,6 +100,9 @@ private:
     int export_total_ = 0;
     QString export_folder_;
     std::map<std::size_t, GeneratedCell> export_frames_;  // by frame index
+    // One writer thread: each frame is on disk as soon as it is rendered, and the strip and the
+    // animation, queued after the last frame, are written after it.
+    QThreadPool writer_;
 };
 
 }  // namespace facemix::ui

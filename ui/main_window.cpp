@@ -32,6 +32,7 @@
 
 #include <algorithm>
 
+#include "counted_noun.h"
 #include "alignment_worker.h"
 #include "bundle/default_model.h"
 #include "cell_viewer.h"
@@ -538,8 +539,8 @@ void MainWindow::mix() {
     }
     cells.cells = int(job.cells.size());
     cells.started_ms = QDateTime::currentMSecsSinceEpoch();
-    log_->info(tr("Mixing %1 cells: %2, %3 steps, CFG %4, seed %5 (%6).")
-                   .arg(cells.cells)
+    log_->info(tr("Mixing %1: %2, %3 steps, CFG %4, seed %5 (%6).")
+                   .arg(counted(cells.cells, tr("cell"), tr("cells")))
                    .arg(values.sampler)
                    .arg(values.steps)
                    .arg(values.cfg_scale)
@@ -641,7 +642,7 @@ void MainWindow::plotIdentity(const CellKey& key, const std::optional<facemix::I
 
 void MainWindow::onProgress(const GenerationProgress& progress) {
     if (!jobs_.count(progress.job)) return;
-    if (progress.last_step_ms > 0.0) plots_->stepTimes()->addStep(progress.last_step_ms);
+    for (const double ms : progress.step_ms) plots_->stepTimes()->addStep(ms);
     progress_->setProgress(tr("Generating %1 of %2 cells").arg(std::min(progress.cells_done + 1, progress.cells_total)).arg(progress.cells_total),
                            progress.steps_done, std::max(1, progress.steps_total));
 }
@@ -669,7 +670,7 @@ void MainWindow::onJobEnded(quint64 id, bool cancelled, const QString& error) {
     else if (cancelled)
         log_->info(tr("Generation cancelled: %1 of %2 cells were finished and kept.").arg(cells.finished).arg(cells.cells));
     else
-        log_->info(tr("Generated %1 cells in %2 s.").arg(cells.cells).arg(seconds, 0, 'f', 1));
+        log_->info(tr("Generated %1 in %2 s.").arg(counted(cells.cells, tr("cell"), tr("cells"))).arg(seconds, 0, 'f', 1));
     if (jobs_.empty()) {
         if (aligner_->pendingCount() == 0) progress_->finish();
         emit mixFinished(cancelled || !error.isEmpty());
@@ -715,7 +716,7 @@ void MainWindow::writeInBackground(const QString& what, std::function<QStringLis
                     self->reportProblem(error);
                     return;
                 }
-                self->log_->info(tr("%1: wrote %2 files.").arg(what).arg(files.size()));
+                self->log_->info(tr("%1: wrote %2.").arg(what).arg(counted(files.size(), tr("file"), tr("files"))));
                 emit self->exported(files);
             },
             Qt::QueuedConnection);
@@ -750,7 +751,7 @@ void MainWindow::exportCells(const QString& folder, const QList<CellKey>& cells)
         reportProblem(tr("Cannot create the folder %1.").arg(folder));
         return;
     }
-    writeInBackground(tr("Exporting %1 cells to %2").arg(items.size()).arg(folder), [items = std::move(items)] {
+    writeInBackground(tr("Exporting %1 to %2").arg(counted(items.size(), tr("cell"), tr("cells"))).arg(folder), [items = std::move(items)] {
         QStringList files;
         for (const Item& item : items) {
             facemix::write_recipe_png(item.path.toStdString(), item.image, item.recipe);
@@ -796,13 +797,12 @@ bool MainWindow::saveSession(const QString& path) {
         reportProblem(error);
         return false;
     }
-    log_->info(tr("Saved the session to %1 (%2 faces, %3 backgrounds, %4 cell seeds).")
-                   .arg(path)
-                   .arg(session.faces.size())
-                   .arg(session.backgrounds.size())
-                   .arg(session.cells.size()));
+    log_->info(tr("Saved the session to %1 (%2, %3, %4).")
+                   .arg(path, counted(session.faces.size(), tr("face"), tr("faces")),
+                        counted(session.backgrounds.size(), tr("background"), tr("backgrounds")),
+                        counted(session.cells.size(), tr("cell seed"), tr("cell seeds"))));
     if (captured.unnamed_sources)
-        reportProblem(tr("%n pasted images are not in the session: they have no file to reopen.", nullptr, captured.unnamed_sources));
+        reportProblem(tr("%1 not in the session: pasted images have no file to reopen.").arg(counted(captured.unnamed_sources, tr("pasted image is"), tr("pasted images are"))));
     return true;
 }
 
@@ -888,11 +888,10 @@ bool MainWindow::openSession(const QString& path) {
     };
     add(faces_, session->faces);
     add(backgrounds_, session->backgrounds);
-    log_->info(tr("Opened the session %1: %2 faces, %3 backgrounds; Mix regenerates its %4 cells.")
-                   .arg(path)
-                   .arg(session->faces.size())
-                   .arg(session->backgrounds.size())
-                   .arg(session->cells.size()));
+    log_->info(tr("Opened the session %1: %2, %3; Mix regenerates its %4.")
+                   .arg(path, counted(session->faces.size(), tr("face"), tr("faces")),
+                        counted(session->backgrounds.size(), tr("background"), tr("backgrounds")),
+                        counted(session->cells.size(), tr("cell"), tr("cells"))));
     return true;
 }
 

@@ -18,6 +18,7 @@
 
 #include <QAction>
 #include <QClipboard>
+#include <QComboBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
@@ -41,6 +42,22 @@ private slots:
         QVERIFY(studio_.prepare(window, 3));
         InterpolationPanel* panel = window.interpolation();
         panel->setAxis(InterpolationPanel::Axis::Faces);
+        // Faces added one after the other: To starts on the second, so the slider and the export
+        // are ready without touching the choosers.
+        auto* from = panel->findChild<QComboBox*>(QStringLiteral("interpolationFrom"));
+        auto* to = panel->findChild<QComboBox*>(QStringLiteral("interpolationTo"));
+        QVERIFY(from && to);
+        QCOMPARE(from->currentIndex(), 0);
+        QCOMPARE(to->currentIndex(), 1);
+        QVERIFY(panel->slider()->isEnabled());
+        auto* export_button = panel->findChild<QPushButton*>(QStringLiteral("exportFrames"));
+        QVERIFY(export_button && export_button->isEnabled());
+        // Choosing the same face twice disables both; choosing another enables them again.
+        panel->choose(0, 0, 0);
+        QVERIFY(!panel->slider()->isEnabled() && !export_button->isEnabled());
+        to->setCurrentIndex(1);
+        QVERIFY(panel->slider()->isEnabled() && export_button->isEnabled());
+        QTRY_COMPARE_WITH_TIMEOUT(window.generator()->activeCount(), 0, kGenerateTimeoutMs);
         panel->choose(0, 1, 0);
         QTRY_VERIFY_WITH_TIMEOUT(panel->previewsShown() >= 1, kGenerateTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(window.generator()->activeCount(), 0, kGenerateTimeoutMs);
