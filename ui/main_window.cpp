@@ -523,7 +523,7 @@ void MainWindow::mix() {
                 }
                 pinned_.erase(pinned);
             }
-            if (results_.isKept(key)) continue;
+            if (results_.isKept(key) || (values.seed_policy != SeedPolicy::Random && isAlreadyMixed(key, seed, job.settings))) continue;
             facemix::CellRequest request;
             request.row = row;
             request.column = column;
@@ -534,7 +534,7 @@ void MainWindow::mix() {
             grid_->setCellBusy(key.first, key.second, true);
         }
     if (job.cells.empty()) {
-        log_->info(tr("Every cell is locked; unlock a cell to mix it again."));
+        log_->info(tr("Every cell is locked or already mixed with these settings; change a setting, or give a cell a new seed."));
         return;
     }
     cells.cells = int(job.cells.size());
@@ -549,6 +549,14 @@ void MainWindow::mix() {
     mix_job_ = generator_->submit(std::move(job));
     jobs_[mix_job_] = std::move(cells);
     progress_->setProgress(tr("Generating"), 0, 1);
+}
+
+// Sampling is deterministic: a finished cell that a Mix would draw again with the same seed, settings and
+// model already holds what it would become, so a Mix after a cancel carries on instead of starting over.
+bool MainWindow::isAlreadyMixed(const CellKey& key, std::uint64_t seed, const facemix::SamplingSettings& settings) const {
+    const MixCell* cell = results_.cell(key);
+    return cell && cell->finished() && cell->recipe.seed == seed && cell->recipe.settings == settings &&
+           cell->recipe.model_name == generator_->modelName().toStdString();
 }
 
 void MainWindow::regenerateCell(quint64 face, quint64 background) {

@@ -10,6 +10,7 @@
 #include <QMainWindow>
 
 #include "mix/identity_reading.h"
+#include "mix/sampling_settings.h"
 #include "mix_results.h"
 #include "session_capture.h"
 
@@ -120,6 +121,7 @@ private:
     void cancelWork();
     void updateMixEnabled();
     void showResult(const CellKey& key);
+    bool isAlreadyMixed(const CellKey& key, std::uint64_t seed, const facemix::SamplingSettings& settings) const;
     void showCellMenu(quint64 face, quint64 background, const QPoint& global);
     void onCell(const GeneratedCell& cell);
     void onProgress(const GenerationProgress& progress);

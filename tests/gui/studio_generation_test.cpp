@@ -18,6 +18,8 @@
 #include "mix/cell_export.h"
 #include "mix/compute_target.h"
 
+#include <map>
+
 #include <QAction>
 #include <QClipboard>
 #include <QPushButton>
@@ -150,11 +152,27 @@ private slots:
         QVERIFY(!window.progress()->isVisible());
         QVERIFY(window.log()->toPlainText().contains(QStringLiteral("Generation cancelled")));
 
-        window.settingsPanel()->setSettings(StudioFixture::fastSettings(2));
+        // Mix again with the same settings: it carries on with the cells the cancel left, and the
+        // finished ones keep their pictures.
+        std::map<CellKey, QImage> kept;
+        for (const CellKey& key : all_cells(*window.grid()))
+            if (const MixCell* cell = window.results().cell(key); cell && cell->finished()) kept[key] = cell->preview;
+        QCOMPARE(int(kept.size()), filled);
         QVERIFY(window.mixAction()->isEnabled());
         window.mixAction()->trigger();
         QVERIFY(StudioFixture::waitForMix(window));
         QCOMPARE(window.grid()->filledCellCount(), 4);
+        const QString carried_on = QStringLiteral("Mixing %1").arg(4 - filled == 1 ? QStringLiteral("1 cell:") : QStringLiteral("%1 cells:").arg(4 - filled));
+        QVERIFY2(window.log()->toPlainText().contains(carried_on), qPrintable(window.log()->toPlainText()));
+        for (const auto& [key, preview] : kept) QCOMPARE(window.results().cell(key)->preview, preview);
+
+        // Other settings make other pictures: every cell is mixed again.
+        window.settingsPanel()->setSettings(StudioFixture::fastSettings(2));
+        window.mixAction()->trigger();
+        QVERIFY(StudioFixture::waitForMix(window));
+        QCOMPARE(window.grid()->filledCellCount(), 4);
+        QVERIFY(window.log()->toPlainText().contains(QStringLiteral("Mixing 4 cells:")));
+        for (const CellKey& key : all_cells(*window.grid())) QCOMPARE(window.results().cell(key)->recipe.settings.steps, std::int64_t(2));
     }
 
     // A job that cannot run at all (here: CUDA asked for where there is none) is a visible, non-modal
