@@ -283,6 +283,7 @@ void MainWindow::buildActions() {
     paste->setStatusTip(tr("Adds the clipboard's image or photo files to the focused list (Faces unless Backgrounds has focus)"));
     QAction* zoom_in = action(tr("Zoom &in"), QKeySequence::ZoomIn, [this] { grid_->setCellSide(grid_->cellSide() + 32); });
     QAction* zoom_out = action(tr("Zoom &out"), QKeySequence::ZoomOut, [this] { grid_->setCellSide(grid_->cellSide() - 32); });
+    QAction* zoom_fit = action(tr("Zoom to &fit"), QKeySequence(Qt::CTRL | Qt::Key_0), [this] { grid_->zoomToFit(); });
     QAction* reset_layout = action(tr("&Reset layout"), {}, [this] {
         for (QDockWidget* dock : docks_) dock->show();
         restoreState(default_layout_);
@@ -328,6 +329,7 @@ void MainWindow::buildActions() {
     view->addSeparator();
     view->addAction(zoom_in);
     view->addAction(zoom_out);
+    view->addAction(zoom_fit);
     view->addSeparator();
     view->addAction(reset_layout);
 
@@ -651,8 +653,11 @@ void MainWindow::plotIdentity(const CellKey& key, const std::optional<facemix::I
 void MainWindow::onProgress(const GenerationProgress& progress) {
     if (!jobs_.count(progress.job)) return;
     for (const double ms : progress.step_ms) plots_->stepTimes()->addStep(ms);
-    progress_->setProgress(tr("Generating %1 of %2 cells").arg(std::min(progress.cells_done + 1, progress.cells_total)).arg(progress.cells_total),
-                           progress.steps_done, std::max(1, progress.steps_total));
+    QString task = tr("Generating %1 of %2 cells").arg(std::min(progress.cells_done + 1, progress.cells_total)).arg(progress.cells_total);
+    const QString left = time_left(QDateTime::currentMSecsSinceEpoch() - jobs_.at(progress.job).started_ms, progress.steps_done,
+                                   progress.steps_total);
+    if (!left.isEmpty()) task += QStringLiteral(", ") + left;
+    progress_->setProgress(task, progress.steps_done, std::max(1, progress.steps_total));
 }
 
 void MainWindow::onJobEnded(quint64 id, bool cancelled, const QString& error) {

@@ -6,6 +6,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QResizeEvent>
 #include <QPainterPath>
 #include <QToolTip>
 #include <QWheelEvent>
@@ -201,11 +202,36 @@ int MixGridView::filledCellCount() const {
 }
 
 void MixGridView::setCellSide(int side) {
+    fit_to_view_ = false;
+    applyCellSide(side);
+}
+
+void MixGridView::zoomToFit() {
+    fit_to_view_ = true;
+    relayout();
+}
+
+void MixGridView::applyCellSide(int side) {
     side = std::clamp(side, kMinCellSide, kMaxCellSide);
     if (side == cell_side_) return;
     cell_side_ = side;
     for (auto& [key, cell] : cells_) cell.scaled = QPixmap();
     relayout();
+}
+
+void MixGridView::resizeEvent(QResizeEvent* event) {
+    QScrollArea::resizeEvent(event);
+    if (fit_to_view_) relayout();
+}
+
+QFont MixGridView::captionFont(const QFont& base, const QString& text, int width) {
+    QFont font = base;
+    const int natural = QFontMetrics(font).horizontalAdvance(text);
+    if (natural <= width || natural <= 0) return font;
+    font.setPointSizeF(std::max(5.0, font.pointSizeF() * width / natural));
+    while (QFontMetrics(font).horizontalAdvance(text) > width && font.pointSizeF() > 5.0)
+        font.setPointSizeF(std::max(5.0, font.pointSizeF() - 0.5));
+    return font;
 }
 
 QRect MixGridView::cellRect(int row, int column) const {
@@ -220,6 +246,17 @@ QSize MixGridView::contentSize() const {
 }
 
 void MixGridView::relayout() {
+    if (fit_to_view_ && !faces_.isEmpty() && !backgrounds_.isEmpty()) {
+        // The viewport without scroll bars: a grid that fits needs none.
+        const QSize room = maximumViewportSize();
+        const int by_width = (room.width() - kRowHeaderWidth - kGap * (columnCount() + 1)) / columnCount();
+        const int by_height = (room.height() - kColumnHeaderHeight - kGap * (rowCount() + 1)) / rowCount();
+        const int side = std::clamp(std::min(by_width, by_height), kMinCellSide, kMaxCellSide);
+        if (side != cell_side_) {
+            cell_side_ = side;
+            for (auto& [key, cell] : cells_) cell.scaled = QPixmap();
+        }
+    }
     canvas_->setMinimumSize(contentSize());
     canvas_->updateGeometry();
     canvas_->update();
@@ -333,6 +370,7 @@ void MixGridCanvas::paintCell(QPainter& painter, int row, int column) {
         painter.setClipPath(frame);
         painter.fillRect(band, QColor(0, 0, 0, 120));
         painter.setPen(Qt::white);
+        painter.setFont(MixGridView::captionFont(painter.font(), cell->caption, band.width() - 6));
         painter.drawText(band, Qt::AlignCenter, cell->caption);
         painter.restore();
     }

@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include <QFont>
 #include <QImage>
 #include <QList>
 #include <QPixmap>
@@ -61,7 +62,14 @@ public:
     int filledCellCount() const;
 
     int cellSide() const { return cell_side_; }
+    // A side the user chose (zoom in or out, Ctrl+wheel): the grid keeps it until zoomToFit().
     void setCellSide(int side);
+    // The largest cells (within the limits) that show the whole grid in the view, kept so as rows,
+    // columns or the window change. The grid starts this way.
+    void zoomToFit();
+    bool fitsToView() const { return fit_to_view_; }
+    // The caption font: the view's, made smaller until `text` fits `width` (a seed is never cut).
+    static QFont captionFont(const QFont& base, const QString& text, int width);
     // Where a cell is drawn, in the coordinates of canvas() (for tests and tooltips).
     QRect cellRect(int row, int column) const;
     QWidget* canvas() const;
@@ -77,6 +85,7 @@ signals:
     void cellMenuRequested(quint64 face, quint64 background, const QPoint& global);
 
 protected:
+    void resizeEvent(QResizeEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
 
@@ -93,6 +102,7 @@ private:
     using Key = std::pair<quint64, quint64>;
 
     QSize contentSize() const;
+    void applyCellSide(int side);
     void relayout();
     std::pair<int, int> cellAt(const QPoint& point) const;
 
@@ -103,6 +113,7 @@ private:
     QList<QPixmap> background_headers_;
     std::map<Key, Cell> cells_;
     int cell_side_ = 176;
+    bool fit_to_view_ = true;
     std::pair<int, int> selected_{-1, -1};
     std::set<Key> also_selected_;  // Ctrl+click additions to selected_, by key so they survive relayouts
     std::pair<int, int> hovered_{-1, -1};

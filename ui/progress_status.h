@@ -31,4 +31,8 @@ private:
     QToolButton* cancel_ = nullptr;
 };
 
+// "about 40 s left", "about 3 min left": the rest of a run at the pace of its part done so far; empty
+// before anything is done.
+QString time_left(qint64 elapsed_ms, int done, int total);
+
 }  // namespace facemix::ui

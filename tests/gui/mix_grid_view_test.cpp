@@ -94,6 +94,44 @@ private slots:
         grid.setCellSide(5000);
         QCOMPARE(grid.cellSide(), MixGridView::kMaxCellSide);
     }
+
+    // The grid starts fitted to the view and follows it; a zoom of the user's own stays until Zoom to fit.
+    void fitsTheWholeGridInTheViewUntilTheUserZooms() {
+        MixGridView grid;
+        grid.setFaces({axis(1, "ann"), axis(2, "bob"), axis(3, "cy")});
+        grid.setBackgrounds({axis(10, "beach"), axis(11, "city"), axis(12, "snow")});
+        grid.resize(1000, 700);
+        grid.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&grid));
+        QVERIFY(grid.fitsToView());
+        const QRect last = grid.cellRect(2, 2);
+        QVERIFY2(last.bottom() < grid.viewport()->height() && last.right() < grid.viewport()->width(),
+                 qPrintable(QStringLiteral("last cell %1,%2 in a %3x%4 view").arg(last.right()).arg(last.bottom())
+                                .arg(grid.viewport()->width()).arg(grid.viewport()->height())));
+        QVERIFY(grid.cellSide() > (700 - 3 * 200) / 3);  // as large as fits, not merely small
+        const int fitted = grid.cellSide();
+        grid.resize(1400, 1000);
+        QTRY_VERIFY(grid.cellSide() > fitted);
+
+        grid.setCellSide(120);
+        QVERIFY(!grid.fitsToView());
+        grid.resize(900, 600);
+        QTest::qWait(20);
+        QCOMPARE(grid.cellSide(), 120);
+        grid.zoomToFit();
+        QVERIFY(grid.fitsToView());
+        QVERIFY(grid.cellRect(2, 2).bottom() < grid.viewport()->height());
+    }
+
+    void aLongSeedShrinksToFitItsCaptionInsteadOfBeingCut() {
+        const QFont base = QApplication::font();
+        const QString seed = QStringLiteral("seed 18446744073709551557");
+        const int narrow = QFontMetrics(base).horizontalAdvance(seed) * 7 / 10;
+        const QFont small = MixGridView::captionFont(base, seed, narrow);
+        QVERIFY(small.pointSizeF() < base.pointSizeF());
+        QVERIFY(QFontMetrics(small).horizontalAdvance(seed) <= narrow);
+        QCOMPARE(MixGridView::captionFont(base, QStringLiteral("seed 7"), 200).pointSizeF(), base.pointSizeF());
+    }
 };
 
 QTEST_MAIN(MixGridViewTest)
