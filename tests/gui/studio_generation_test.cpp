@@ -124,7 +124,8 @@ private slots:
 
         if (const QByteArray shot = qgetenv("FACEMIX_SCREENSHOT"); !shot.isEmpty()) {
             apply_studio_style(*qApp);
-            window.grid()->setCellSide(160);
+            window.resize(1600, 1000);
+            window.grid()->zoomToFit();
             QTest::qWait(200);
             QVERIFY(window.grab().save(QString::fromLocal8Bit(shot)));
         }
