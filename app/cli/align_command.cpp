@@ -1,11 +1,12 @@
 #include "cli/command.h"
-#include "cli/input_files.h"
 #include "cli/progress_bar.h"
 
 #include "align/aligned_face_files.h"
 #include "align/face_aligner.h"
 #include "common/error.h"
 #include "io/image_file.h"
+#include "io/image_inputs.h"
+#include "io/unique_stems.h"
 
 #include <iostream>
 #include <memory>

@@ -1,9 +1,9 @@
 #include "cli/bench.h"
-#include "cli/input_files.h"
 
 #include "align/face_aligner.h"
 #include "common/error.h"
 #include "io/image_file.h"
+#include "io/image_inputs.h"
 
 #include <cstdio>
 #include <iostream>

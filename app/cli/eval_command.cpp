@@ -39,6 +39,7 @@ struct EvalArguments {
     std::vector<std::string> face_photos;        // real-photo mode when given
     std::vector<std::string> background_photos;
     std::string data;  // held-out people mode when given: a facemix prep dataset
+    std::size_t photos_per_face = 1;  // held-out mode: face people mixed from this many photos (and from one, to compare)
     std::string command;
 };
 
@@ -133,22 +134,53 @@ bool face_token_is_dlib_descriptor(const ModelManifest& manifest) {
     return source != conditioning->end() && source->is_string() && source->get<std::string>() == "dlib-descriptor";
 }
 
-MixSource heldout_source(const HeldoutDataset& dataset, const HeldoutPerson& person) {
-    const std::filesystem::path path = dataset.folder() / dataset.file(person.source);
-    return {path.filename().string(), file_content_hash(path), 0, dataset.image(person.source)};
+MixSource dataset_photo(const HeldoutDataset& dataset, std::int64_t row) {
+    const std::filesystem::path path = dataset.folder() / dataset.file(row);
+    return {path.filename().string(), file_content_hash(path), 0, dataset.image(row)};
 }
 
-// Which photo of each person was mixed and which one the cells were compared with.
-std::string people_table(const HeldoutDataset& dataset, const HeldoutChoice& choice) {
+// The person's source photo, with `photos` - 1 more of them as one several-photo source.
+MixSource heldout_source(const HeldoutDataset& dataset, const HeldoutPerson& person, std::size_t photos) {
+    MixSource source = dataset_photo(dataset, person.source);
+    for (std::size_t i = 0; i + 1 < photos; ++i) source.same_person.push_back(dataset_photo(dataset, person.more_sources.at(i)));
+    return source;
+}
+
+// Which photos of each person were mixed and which one the cells were compared with.
+std::string people_table(const HeldoutDataset& dataset, const HeldoutChoice& choice, std::size_t photos_per_face) {
     std::string text = "| | person | mixed (source) | compared with (reference) |\n|---|---|---|---|\n";
-    const auto rows = [&](const std::vector<HeldoutPerson>& people, const char* letter) {
-        for (std::size_t i = 0; i < people.size(); ++i)
-            text += "| " + std::string(letter) + std::to_string(i + 1) + " | " + people[i].name + " | " + dataset.file(people[i].source) +
-                    " | " + dataset.file(people[i].reference) + " |\n";
+    const auto rows = [&](const std::vector<HeldoutPerson>& people, const char* letter, std::size_t photos) {
+        for (std::size_t i = 0; i < people.size(); ++i) {
+            std::string mixed = dataset.file(people[i].source);
+            for (std::size_t k = 0; k + 1 < photos; ++k) mixed += " + " + dataset.file(people[i].more_sources.at(k));
+            text += "| " + std::string(letter) + std::to_string(i + 1) + " | " + people[i].name + " | " + mixed + " | " +
+                    dataset.file(people[i].reference) + " |\n";
+        }
     };
-    rows(choice.faces, "P");
-    rows(choice.backgrounds, "Q");
+    rows(choice.faces, "P", photos_per_face);
+    rows(choice.backgrounds, "Q", 1);
     return text;
+}
+
+// Generates a held-out job's cells into `cells` (a folder under the output) and scores them.
+HeldoutFigures generate_and_score(const MixJob& job, MixEngine& engine, FaceDescriptor& recognizer, const std::filesystem::path& folder,
+                                  const std::string& cells, const std::vector<HeldoutPersonDescriptors>& face_people,
+                                  const std::vector<HeldoutPersonDescriptors>& background_people, int& code) {
+    std::error_code error;
+    std::filesystem::create_directories(folder / cells, error);
+    if (error) throw InputError("Cannot create the output folder " + (folder / cells).string() + ".");
+    JobOutput output(folder, job, [&](const MixJob& j, const CellRequest& cell) { return cells + "/" + JobOutput::grid_cell_name(j, cell); });
+    code = output.run(engine, interrupt_token());
+    if (cells == "cells") output.write_contact_sheet("contact_sheet.png");
+    if (code == kExitInterrupted) return {};
+    std::cerr << "describing " << output.results().size() << " cells with dlib's ResNet\n";
+    std::vector<HeldoutCellMeasure> measures;
+    for (const auto& result : output.results()) {
+        const std::size_t face = result.request.row, background = result.request.column;
+        measures.push_back(measure_heldout_cell(recognizer, face, background, result.image, job.faces[face].aligned,
+                                                job.backgrounds[background].aligned));
+    }
+    return heldout_identity_figures(face_people, background_people, measures);
 }
 
 // Held-out real people of a prep dataset: every face person onto every background person, scored by dlib
@@ -157,28 +189,35 @@ int run_heldout_eval(EvalArguments& args) {
     const auto start = std::chrono::steady_clock::now();
     if (!args.face_photos.empty() || !args.background_photos.empty())
         throw InputError("--data and --face-photos/--background-photos are two different evaluations: give one of them.");
+    if (args.photos_per_face < 1) throw InputError("--photos-per-face must be at least 1.");
     HeldoutDataset dataset(args.data);
     FaceDescriptor recognizer;  // a missing face-recognition model fails before anything is generated
     const auto engine = open_engine(args.generation);
     if (!dataset.has_stored_descriptors())
         std::cerr << "no descriptors.safetensors in " << args.data << ": describing the aligned faces with dlib instead\n";
+    const std::size_t photos = args.photos_per_face;
     const HeldoutChoice choice = choose_heldout_people(dataset.candidates(), args.faces, args.backgrounds, args.generation.seed,
                                                        [&](const HeldoutPerson& person) {
-                                                           return dataset.descriptor(person.source, recognizer) &&
+                                                           return person.more_sources.size() + 1 >= photos &&
+                                                                  dataset.descriptor(person.source, recognizer) &&
                                                                   dataset.descriptor(person.reference, recognizer);
-                                                       });
+                                                       },
+                                                       photos == 1 ? "with two or more photos dlib finds a face in"
+                                                                   : "with " + std::to_string(photos + 1) +
+                                                                         " or more photos (" + std::to_string(photos) +
+                                                                         " to mix, one to compare with) dlib finds a face in");
     std::vector<HeldoutPersonDescriptors> face_people, background_people;
     std::vector<std::string> face_names, background_names;
     MixJob job;
     for (const auto& person : choice.faces) {
         face_people.push_back({*dataset.descriptor(person.source, recognizer), *dataset.descriptor(person.reference, recognizer)});
         face_names.push_back(person.name);
-        job.faces.push_back(heldout_source(dataset, person));
+        job.faces.push_back(heldout_source(dataset, person, photos));
     }
     for (const auto& person : choice.backgrounds) {
         background_people.push_back({*dataset.descriptor(person.source, recognizer), *dataset.descriptor(person.reference, recognizer)});
         background_names.push_back(person.name);
-        job.backgrounds.push_back(heldout_source(dataset, person));
+        job.backgrounds.push_back(heldout_source(dataset, person, 1));
     }
     job.settings = sampling_settings(args.generation);
     job.token_weights = args.generation.token_weights;
@@ -187,28 +226,27 @@ int run_heldout_eval(EvalArguments& args) {
     job.cells = grid_cells(job.faces.size(), job.backgrounds.size(), args.generation.seed, SeedPolicy::Fixed);
 
     const std::filesystem::path folder(args.output_dir);
-    std::error_code error;
-    std::filesystem::create_directories(folder / "cells", error);
-    if (error) throw InputError("Cannot create the output folder " + (folder / "cells").string() + ".");
-    JobOutput output(folder, job, [](const MixJob& j, const CellRequest& cell) { return "cells/" + JobOutput::grid_cell_name(j, cell); });
-    const int code = output.run(*engine, interrupt_token());
-    output.write_contact_sheet("contact_sheet.png");
+    int code = kExitOk;
+    const HeldoutFigures figures = generate_and_score(job, *engine, recognizer, folder, "cells", face_people, background_people, code);
     if (code == kExitInterrupted) return code;
-
-    std::cerr << "describing " << output.results().size() << " cells with dlib's ResNet\n";
-    std::vector<HeldoutCellMeasure> cells;
-    for (const auto& result : output.results()) {
-        const std::size_t face = result.request.row, background = result.request.column;
-        cells.push_back(measure_heldout_cell(recognizer, face, background, result.image, job.faces[face].aligned,
-                                             job.backgrounds[background].aligned));
+    std::string comparison;
+    if (photos > 1) {
+        // The same people, cells and seeds from each face person's first photo alone.
+        MixJob one_photo = job;
+        for (auto& source : one_photo.faces) source.same_person.clear();
+        int one_code = kExitOk;
+        const HeldoutFigures alone =
+            generate_and_score(one_photo, *engine, recognizer, folder, "cells-one-photo", face_people, background_people, one_code);
+        if (one_code == kExitInterrupted) return one_code;
+        code = std::max(code, one_code);
+        comparison = photo_count_comparison_markdown(alone, figures, photos);
     }
-    const HeldoutFigures figures = heldout_identity_figures(face_people, background_people, cells);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     HeldoutReportNotes notes;
     notes.stored_descriptors = dataset.has_stored_descriptors();
     notes.recognizer_conditions = face_token_is_dlib_descriptor(engine->manifest());
-    const std::string table = heldout_evaluation_markdown(figures, face_names, background_names, notes);
+    const std::string table = heldout_evaluation_markdown(figures, face_names, background_names, notes) + comparison;
     std::cout << "\n" << table << "\n";
     const std::int64_t cell_px = job.settings.resolution > 0 ? job.settings.resolution : engine->manifest().native_resolution;
     char header[768];
@@ -219,7 +257,7 @@ int run_heldout_eval(EvalArguments& args) {
                   static_cast<unsigned long long>(args.generation.seed), static_cast<long long>(cell_px), job.settings.sampler.c_str(),
                   static_cast<long long>(job.settings.steps), job.settings.cfg_scale, static_cast<unsigned long long>(args.generation.seed),
                   seconds);
-    write_text(folder / "eval.md", header + ("Command: `" + args.command + "`\n\n") + people_table(dataset, choice) + "\n" + table);
+    write_text(folder / "eval.md", header + ("Command: `" + args.command + "`\n\n") + people_table(dataset, choice, photos) + "\n" + table);
     write_text(folder / "eval.csv", heldout_evaluation_csv(figures, face_names, background_names));
     write_image_atomic(folder / "eval.png", heldout_evaluation_plot(figures, face_names, "facemix eval (held-out people): " + engine->model_name()));
     std::cout << (folder / "eval.png").string() << "\n";
@@ -311,6 +349,9 @@ void add_eval_command(CLI::App& app, int& exit_code) {
                         "Real-photo mode: photos whose face is kept (photo.jpg#2 = its second face); each cell is scored by "
                         "the cosine of dlib face descriptors to its face source and, for reference, to its background source");
     command->add_option("--background-photos", args->background_photos, "Real-photo mode: photos that give everything else");
+    command->add_option("--photos-per-face", args->photos_per_face,
+                        "With --data: mix each face person from this many photos, and also from one, and compare the two")
+        ->capture_default_str();
     command->add_option("--data", args->data,
                         "Held-out people mode: a facemix prep dataset with a held-out split; --faces people are mixed onto "
                         "--backgrounds other people (--seed picks them) and each cell is scored by dlib's face-recognition "

@@ -2,35 +2,14 @@
 
 #include <iostream>
 
-#include "align/face_aligner.h"
 #include "bundle/default_model.h"
 #include "bundle/model_importer.h"
 #include "bundle/recent_models.h"
 #include "common/error.h"
 #include "diffusion/sampler.h"
-#include "io/content_hash.h"
-#include "io/image_file.h"
+#include "mix/source_loader.h"
 
 namespace facemix::cli {
-
-namespace {
-
-struct SourceSpec {
-    std::filesystem::path path;
-    int face_index = 0;
-};
-
-SourceSpec parse_spec(const std::string& spec) {
-    const auto hash = spec.rfind('#');
-    if (hash == std::string::npos || hash + 1 == spec.size() ||
-        spec.find_first_not_of("0123456789", hash + 1) != std::string::npos)
-        return {spec, 0};
-    const int number = std::stoi(spec.substr(hash + 1, 6));
-    if (number < 1) throw InputError(spec + ": faces are numbered from 1 (largest first).");
-    return {spec.substr(0, hash), number - 1};
-}
-
-}  // namespace
 
 void add_generation_options(CLI::App& command, GenerationArguments& args) {
     command.add_option("-m,--model", args.model,
@@ -81,26 +60,11 @@ std::unique_ptr<MixEngine> open_engine(const ModelBundle& bundle, const std::fil
 }
 
 std::vector<MixSource> load_sources(const std::vector<std::string>& specs, bool aligned, std::size_t& failures) {
-    std::unique_ptr<FaceAligner> aligner;
+    SourceLoader loader(aligned);
     std::vector<MixSource> sources;
     for (const auto& text : specs) {
         try {
-            const SourceSpec spec = parse_spec(text);
-            const cv::Mat photo = load_image(spec.path);
-            MixSource source{spec.path.filename().string(), file_content_hash(spec.path), spec.face_index, {}};
-            if (aligned) {
-                if (photo.rows != photo.cols) throw InputError(spec.path.string() + " is not square, so it is not an aligned face.");
-                source.aligned = photo;
-            } else {
-                if (!aligner) aligner = std::make_unique<FaceAligner>();
-                const auto faces = aligner->align(photo);
-                if (faces.empty()) throw InputError("No face found in " + spec.path.string() + ".");
-                if (static_cast<std::size_t>(spec.face_index) >= faces.size())
-                    throw InputError(spec.path.string() + " has " + std::to_string(faces.size()) + " face(s), not " +
-                                     std::to_string(spec.face_index + 1) + ".");
-                source.aligned = faces[static_cast<std::size_t>(spec.face_index)].aligned;
-            }
-            sources.push_back(std::move(source));
+            sources.push_back(loader.load(text));
         } catch (const InputError& error) {
             std::cerr << "facemix: " << error.what() << "\n";
             ++failures;

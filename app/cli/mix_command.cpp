@@ -35,7 +35,7 @@ void add_mix_command(CLI::App& app, int& exit_code) {
     auto args = std::make_shared<MixArguments>();
     CLI::App* command = app.add_subcommand(
         "mix", "Generate every face x background pair: one PNG per cell (with its recipe) and a contact sheet");
-    command->add_option("--faces", args->faces, "Photos whose face (identity) is kept; photo.jpg#2 = its second face")
+    command->add_option("--faces", args->faces, "Photos whose face (identity) is kept; photo.jpg#2 = its second face; a.jpg+b.jpg*2 (or a folder) = one person from several photos, b weighing twice")
         ->required();
     command->add_option("--backgrounds", args->backgrounds, "Photos that give everything else (hair, clothes, light, scene)")
         ->required();

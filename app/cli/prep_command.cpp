@@ -1,9 +1,9 @@
 #include "cli/command.h"
-#include "cli/input_files.h"
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
 
 #include "common/error.h"
+#include "io/image_inputs.h"
 #include "train/photo_dataset_builder.h"
 
 #include <iostream>

@@ -98,7 +98,14 @@ HeldoutDataset::HeldoutDataset(const std::filesystem::path& folder) : folder_(fo
             if (!other_photo) other_photo = row;
             if (!partner && listed != partners.end() && listed->second.count(file(row))) partner = row;
         }
-        if (other_photo) candidates_.push_back({name, source, partner.value_or(*other_photo)});
+        if (!other_photo) continue;
+        HeldoutPerson person{name, source, partner.value_or(*other_photo), {}};
+        // pairs.csv, when it lists the source, has already left out crops of one photo and video frames.
+        std::set<std::string> photos_taken{photo(source), photo(person.reference)};
+        for (const std::int64_t row : rows)
+            if ((listed == partners.end() || listed->second.count(file(row))) && photos_taken.insert(photo(row)).second)
+                person.more_sources.push_back(row);
+        candidates_.push_back(std::move(person));
     }
 
     const std::filesystem::path descriptors = folder / kDescriptorFile;
@@ -120,7 +127,8 @@ std::optional<FaceDescriptorVector> HeldoutDataset::descriptor(std::int64_t row,
 }
 
 HeldoutChoice choose_heldout_people(const std::vector<HeldoutPerson>& candidates, std::size_t faces, std::size_t backgrounds,
-                                    std::uint64_t seed, const std::function<bool(const HeldoutPerson&)>& usable) {
+                                    std::uint64_t seed, const std::function<bool(const HeldoutPerson&)>& usable,
+                                    const std::string& usable_means) {
     std::vector<HeldoutPerson> order = candidates;
     std::sort(order.begin(), order.end(), [](const HeldoutPerson& a, const HeldoutPerson& b) { return a.name < b.name; });
     // Fisher-Yates with facemix's portable integer draw, so a seed picks the same people everywhere.
@@ -137,7 +145,7 @@ HeldoutChoice choose_heldout_people(const std::vector<HeldoutPerson>& candidates
     }
     if (choice.faces.size() + choice.backgrounds.size() < faces + backgrounds)
         throw InputError("The dataset has " + std::to_string(usable_count) +
-                         " held-out people with two or more photos dlib finds a face in, but --faces " + std::to_string(faces) +
+                         " held-out people " + usable_means + ", but --faces " + std::to_string(faces) +
                          " and --backgrounds " + std::to_string(backgrounds) + " need " + std::to_string(faces + backgrounds) + ".");
     return choice;
 }

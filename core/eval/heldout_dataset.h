@@ -26,6 +26,9 @@ struct HeldoutPerson {
     std::string name;
     std::int64_t source = 0;     // labels.csv row (0 = the first face)
     std::int64_t reference = 0;  // labels.csv row of another photo of the person
+    // The rows of the person's other photos (neither the source's nor the reference's photo, one row
+    // per photo, in labels.csv order): what a several-photo source adds to `source`.
+    std::vector<std::int64_t> more_sources;
 };
 
 class HeldoutDataset {
@@ -73,8 +76,10 @@ struct HeldoutChoice {
     std::vector<HeldoutPerson> faces;
     std::vector<HeldoutPerson> backgrounds;
 };
-// Throws InputError saying how many usable people there are when fewer than faces + backgrounds.
+// Throws InputError saying how many usable people there are when fewer than faces + backgrounds;
+// `usable_means` says what usable is in it.
 HeldoutChoice choose_heldout_people(const std::vector<HeldoutPerson>& candidates, std::size_t faces, std::size_t backgrounds,
-                                    std::uint64_t seed, const std::function<bool(const HeldoutPerson&)>& usable);
+                                    std::uint64_t seed, const std::function<bool(const HeldoutPerson&)>& usable,
+                                    const std::string& usable_means = "with two or more photos dlib finds a face in");
 
 }  // namespace facemix

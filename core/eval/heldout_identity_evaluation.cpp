@@ -169,6 +169,27 @@ std::string heldout_evaluation_markdown(const HeldoutFigures& figures, const std
     return text;
 }
 
+std::string photo_count_comparison_markdown(const HeldoutFigures& one_photo, const HeldoutFigures& several, std::size_t photos) {
+    const std::string many = std::to_string(photos) + " photos";
+    std::string text = "\n## One photo against " + many + " of each face person\n\nThe same people, cells and seeds; only the "
+                       "face source differs (its token the mean of the photos' tokens; cells-one-photo/ holds the one-photo cells).\n\n"
+                       "| figure | 1 photo | " + many + " | gain |\n|---|---|---|---|\n";
+    const auto optional_row = [&](const std::string& name, const std::optional<double>& a, const std::optional<double>& b, double sign) {
+        text += "| " + name + " | " + fixed_or(a, "n/a") + " | " + fixed_or(b, "n/a") + " | " +
+                (a && b ? fixed(sign * (*b - *a), "%+.3f") : std::string("n/a")) + " |\n";
+    };
+    const auto share_row = [&](const std::string& name, std::size_t a, std::size_t b) {
+        text += "| " + name + " | " + share_text(one_photo, a) + " | " + share_text(several, b) + " | " +
+                fixed(100.0 * (several.share(b) - one_photo.share(a)), "%+.1f") + " points |\n";
+    };
+    optional_row("identity recovered", one_photo.recovered, several.recovered, 1.0);
+    optional_row("mean kept: distance to P's reference (lower is better)", one_photo.mean_kept, several.mean_kept, -1.0);
+    share_row("cells closer to P than to Q", one_photo.closer_to_face, several.closer_to_face);
+    share_row("cells dlib calls P", one_photo.called_face, several.called_face);
+    share_row("cells with a face found", one_photo.face_found, several.face_found);
+    return text;
+}
+
 std::string heldout_evaluation_csv(const HeldoutFigures& figures, const std::vector<std::string>& face_names,
                                    const std::vector<std::string>& background_names) {
     std::string text = "face,background,face_person,background_person,generated,face_found,kept,leaked,closer_to_face,called_face,"

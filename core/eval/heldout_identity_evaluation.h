@@ -95,6 +95,9 @@ struct HeldoutReportNotes {
 // dlib's threshold as lines).
 std::string heldout_evaluation_markdown(const HeldoutFigures& figures, const std::vector<std::string>& face_names,
                                         const std::vector<std::string>& background_names, const HeldoutReportNotes& notes);
+// eval.md's comparison of the same cells made from one photo of each face person and from `photos`
+// of them: each figure for both and the gain (a smaller mean distance kept is a gain).
+std::string photo_count_comparison_markdown(const HeldoutFigures& one_photo, const HeldoutFigures& several, std::size_t photos);
 std::string heldout_evaluation_csv(const HeldoutFigures& figures, const std::vector<std::string>& face_names,
                                    const std::vector<std::string>& background_names);
 cv::Mat heldout_evaluation_plot(const HeldoutFigures& figures, const std::vector<std::string>& face_names, const std::string& title);

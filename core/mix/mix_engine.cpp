@@ -77,9 +77,9 @@ at::Tensor MixEngine::condition_for(const MixJob& job, const CellRequest& cell) 
             const auto& sources = face ? job.faces : job.backgrounds;
             const Blend& blend = face ? cell.face : cell.background;
             const char* group = face ? "face" : "background";
-            embedding = embedder_->embed(source_at(sources, blend.from, group).aligned, token.part);
+            embedding = embedder_->embed(source_at(sources, blend.from, group).photos(), token.part);
             if (!blend.single())
-                embedding = interpolate(embedding, embedder_->embed(source_at(sources, blend.to, group).aligned, token.part),
+                embedding = interpolate(embedding, embedder_->embed(source_at(sources, blend.to, group).photos(), token.part),
                                         blend.t, blend.method);
         }
         tokens.push_back(embedding * (job.token_weights.empty() ? 1.0 : job.token_weights[k]));

@@ -1,5 +1,7 @@
 #include "mix/mix_job.h"
 
+#include <cmath>
+
 #include "common/error.h"
 #include "io/content_hash.h"
 
@@ -7,7 +9,23 @@ namespace facemix {
 
 SourceRecord MixSource::record() const {
     const cv::Mat pixels = aligned.isContinuous() ? aligned : aligned.clone();
-    return {file, image_hash, face_index, content_hash(pixels.data, pixels.total() * pixels.elemSize())};
+    SourceRecord record{file, image_hash, face_index, content_hash(pixels.data, pixels.total() * pixels.elemSize())};
+    record.weight = weight;
+    for (const auto& other : same_person) record.same_person.push_back(other.record());
+    return record;
+}
+
+std::vector<std::pair<cv::Mat, double>> MixSource::photos() const {
+    std::vector<std::pair<cv::Mat, double>> photos{{aligned, weight}};
+    for (const auto& other : same_person) photos.emplace_back(other.aligned, other.weight);
+    double total = 0.0;
+    for (const auto& [image, share] : photos) {
+        if (!(share > 0.0) || !std::isfinite(share))
+            throw InputError("The weight of a photo of " + file + "'s person must be a positive number, not " + std::to_string(share) + ".");
+        total += share;
+    }
+    for (auto& photo : photos) photo.second /= total;
+    return photos;
 }
 
 SeedPolicy seed_policy_from_name(const std::string& name) {

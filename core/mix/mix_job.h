@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <opencv2/core/mat.hpp>
@@ -14,14 +15,20 @@
 
 namespace facemix {
 
-// One face of one photo, aligned: the input a job embeds.
+// One face of one photo, aligned: the input a job embeds. A person given by several photos is the
+// first of them with the others in `same_person`; its token is the weighted mean of all of theirs.
 struct MixSource {
     std::string file;        // the photo's name, for people and recipes
     std::string image_hash;  // of the photo's bytes (io/content_hash.h)
     int face_index = 0;      // 0 = the largest face in the photo
     cv::Mat aligned;         // 8-bit BGR, square
+    double weight = 1.0;     // its share of its person's mean, relative to the others' (> 0)
+    std::vector<MixSource> same_person;
 
     SourceRecord record() const;  // adds the hash of the aligned pixels
+    // This photo and the others of its person, with their weights summing to 1. InputError when a
+    // weight is not a positive number.
+    std::vector<std::pair<cv::Mat, double>> photos() const;
 };
 
 // A token group's embedding: source `from`, or the point at t on the way to source `to`.

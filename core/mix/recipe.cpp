@@ -14,13 +14,29 @@ namespace facemix {
 
 namespace {
 
+// A single photo's record has no weight or same_person fields, as before several photos of a person
+// could be mixed, so older recipes read unchanged.
 nlohmann::json source_json(const SourceRecord& source) {
-    return {{"file", source.file}, {"image_hash", source.image_hash}, {"face_index", source.face_index},
-            {"aligned_hash", source.aligned_hash}};
+    nlohmann::json json = {{"file", source.file}, {"image_hash", source.image_hash}, {"face_index", source.face_index},
+                           {"aligned_hash", source.aligned_hash}};
+    if (source.same_person.empty()) return json;
+    json["weight"] = source.weight;
+    nlohmann::json others = nlohmann::json::array();
+    for (const auto& other : source.same_person) {
+        nlohmann::json entry = source_json(other);
+        entry["weight"] = other.weight;
+        others.push_back(std::move(entry));
+    }
+    json["same_person"] = std::move(others);
+    return json;
 }
 
 SourceRecord source_from(const nlohmann::json& json) {
-    return {json.at("file"), json.at("image_hash"), json.at("face_index"), json.at("aligned_hash")};
+    SourceRecord source{json.at("file"), json.at("image_hash"), json.at("face_index"), json.at("aligned_hash")};
+    source.weight = json.value("weight", 1.0);
+    if (const auto others = json.find("same_person"); others != json.end())
+        for (const auto& other : *others) source.same_person.push_back(source_from(other));
+    return source;
 }
 
 nlohmann::json blend_json(const BlendRecord& blend) {

@@ -18,6 +18,9 @@ struct SourceRecord {
     std::string image_hash;
     int face_index = 0;
     std::string aligned_hash;
+    // A person given by several photos: this photo's share of the mean (relative), and the others.
+    double weight = 1.0;
+    std::vector<SourceRecord> same_person;
 
     friend bool operator==(const SourceRecord&, const SourceRecord&) = default;
 };

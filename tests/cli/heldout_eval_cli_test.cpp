@@ -12,6 +12,7 @@
 #include "identity/face_descriptor.h"
 #include "io/image_file.h"
 #include "io/safetensors.h"
+#include "mix/cell_export.h"
 #include "support/run_command.h"
 #include "support/test_data.h"
 #include "support/tiny_model.h"
@@ -26,7 +27,7 @@ std::string read_text(const std::filesystem::path& path) {
 
 void write_text(const std::filesystem::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
-// Four people with two photos each (identities.csv), aligned at 256 px into a prep-style dataset made
+// Four people with two photos each, two of them with a third (identities.csv), aligned at 256 px into a prep-style dataset made
 // here, in a temp folder, never in the repository: labels.csv, dataset.json with all four held out, and
 // (optionally) prep's descriptors, computed on the original photos.
 void make_dataset(const std::filesystem::path& dir, bool with_descriptors) {
@@ -34,7 +35,8 @@ void make_dataset(const std::filesystem::path& dir, bool with_descriptors) {
         {"deepface_img1.jpg", "Angelina_Jolie"},   {"deepface_img2.jpg", "Angelina_Jolie"},
         {"deepface_img3.jpg", "Jennifer_Aniston"}, {"deepface_img12.jpg", "Jennifer_Aniston"},
         {"deepface_img13.jpg", "Mark_Zuckerberg"}, {"deepface_img14.jpg", "Mark_Zuckerberg"},
-        {"deepface_img16.jpg", "Jack_Dorsey"},     {"deepface_img17.jpg", "Jack_Dorsey"}};
+        {"deepface_img16.jpg", "Jack_Dorsey"},     {"deepface_img17.jpg", "Jack_Dorsey"},
+        {"deepface_img4.jpg", "Angelina_Jolie"},   {"deepface_img15.jpg", "Mark_Zuckerberg"}};
     FaceAlignerOptions options;
     options.size = 256;
     options.largest_only = true;
@@ -78,9 +80,18 @@ std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
     return rows;
 }
 
-test::CommandResult run_eval(const std::filesystem::path& model, const std::filesystem::path& data, const std::filesystem::path& out) {
-    return test::run_facemix({"eval", "-m", model.string(), "--data", data.string(), "-o", out.string(), "--faces", "2",
-                              "--backgrounds", "2", "--steps", "2", "--device", "cpu", "--seed", "3"});
+test::CommandResult run_eval(const std::filesystem::path& model, const std::filesystem::path& data, const std::filesystem::path& out,
+                             const std::vector<std::string>& more = {"--faces", "2", "--backgrounds", "2"}) {
+    std::vector<std::string> arguments = {"eval", "-m", model.string(), "--data", data.string(), "-o", out.string(),
+                                          "--steps", "2", "--device", "cpu", "--seed", "3"};
+    arguments.insert(arguments.end(), more.begin(), more.end());
+    return test::run_facemix(arguments);
+}
+
+std::size_t png_count(const std::filesystem::path& folder) {
+    std::size_t count = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) count += entry.path().extension() == ".png" ? 1 : 0;
+    return count;
 }
 
 // A 2x2 grid of held-out people through the tiny random bundle: its 32 px noise holds no face, so every
@@ -136,6 +147,41 @@ TEST(HeldoutEvalCli, MixesHeldOutPeopleAndWritesTheReport) {
     const auto again = run_eval(model, dir.path() / "data", dir.path() / "again");
     ASSERT_EQ(again.exit_code, 0) << again.err;
     EXPECT_EQ(read_text(dir.path() / "again" / "eval.csv"), read_text(out / "eval.csv"));
+}
+
+// A face person mixed from two photos (their tokens' mean) against the same cell from one photo: both
+// grids are written, the recipe names both photos, and eval.md compares the figures.
+TEST(HeldoutEvalCli, ComparesSeveralPhotosOfAFacePersonWithOne) {
+    const test::TempDir dir;
+    const auto model = dir.path() / "tiny.safetensors";
+    write_bundle(model, test::tiny_bundle());
+    make_dataset(dir.path() / "data", true);
+    const auto out = dir.path() / "eval";
+    const auto result = run_eval(model, dir.path() / "data", out, {"--faces", "1", "--backgrounds", "1", "--photos-per-face", "2"});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    ASSERT_EQ(png_count(out / "cells"), 1u);
+    ASSERT_EQ(png_count(out / "cells-one-photo"), 1u);
+    std::filesystem::path several, one;
+    for (const auto& entry : std::filesystem::directory_iterator(out / "cells")) several = entry.path();
+    for (const auto& entry : std::filesystem::directory_iterator(out / "cells-one-photo")) one = entry.path();
+    const Recipe recipe = read_recipe_png(several);
+    ASSERT_EQ(recipe.face.sources.size(), 1u);
+    ASSERT_EQ(recipe.face.sources[0].same_person.size(), 1u);
+    EXPECT_NE(recipe.face.sources[0].same_person[0].image_hash, recipe.face.sources[0].image_hash);
+    EXPECT_TRUE(read_recipe_png(one).face.sources[0].same_person.empty());
+    EXPECT_EQ(read_recipe_png(one).seed, recipe.seed);
+    EXPECT_GT(cv::norm(cv::imread(several.string()), cv::imread(one.string()), cv::NORM_INF), 0.0);
+
+    const std::string markdown = read_text(out / "eval.md");
+    EXPECT_NE(markdown.find("## One photo against 2 photos of each face person"), std::string::npos) << markdown;
+    EXPECT_NE(markdown.find("| identity recovered | "), std::string::npos) << markdown;
+    EXPECT_NE(markdown.find(".png + faces/"), std::string::npos) << markdown;  // the people table names both photos
+
+    // Three photos: only Angelina Jolie and Mark Zuckerberg have them, so two people cannot be chosen.
+    const auto too_many = run_eval(model, dir.path() / "data", dir.path() / "three",
+                                   {"--faces", "1", "--backgrounds", "1", "--photos-per-face", "4"});
+    EXPECT_EQ(too_many.exit_code, 1);
+    EXPECT_NE(too_many.err.find("need 2"), std::string::npos) << too_many.err;
 }
 
 // Without prep's descriptors the eval describes the aligned faces itself; without a held-out split it

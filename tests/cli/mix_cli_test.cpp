@@ -62,6 +62,33 @@ TEST_F(MixCli, WritesEveryCellWithItsRecipeAndAContactSheet) {
     EXPECT_NE(replay.out.find("identical"), std::string::npos) << replay.out;
 }
 
+// "a+b*3" is one person from two photos: one row, a recipe naming both photos with their weights,
+// replayed to the same pixels; a bad weight is one sentence.
+TEST_F(MixCli, SeveralPhotosJoinedByPlusAreOnePerson) {
+    test::TempDir out;
+    const std::string person = source(0) + "+" + source(1) + "*3";
+    const auto result = test::run_facemix(args({"mix", "--faces", person, "--backgrounds", source(2), "-o", out.path().string()}));
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    const auto cell = out.path() / "r01c01_source0_x_source2.png";
+    ASSERT_TRUE(std::filesystem::exists(cell));
+    EXPECT_FALSE(std::filesystem::exists(out.path() / "r02c01_source1_x_source2.png"));  // one row, not two
+    const Recipe recipe = read_recipe_png(cell);
+    const SourceRecord& face = recipe.face.sources.at(0);
+    EXPECT_EQ(face.file, "source0.png");
+    EXPECT_EQ(face.weight, 1.0);
+    ASSERT_EQ(face.same_person.size(), 1u);
+    EXPECT_EQ(face.same_person[0].file, "source1.png");
+    EXPECT_EQ(face.same_person[0].weight, 3.0);
+    EXPECT_EQ(face.same_person[0].image_hash.size(), face.image_hash.size());
+    const auto replay = test::run_facemix({"replay", cell.string(), "-m", model().string(), "--device", "cpu"});
+    EXPECT_EQ(replay.exit_code, 0) << replay.err << replay.out;
+
+    const auto bad = test::run_facemix(args({"mix", "--faces", source(0) + "+" + source(1) + "*0", "--backgrounds", source(2), "-o",
+                                             out.path().string()}));
+    EXPECT_EQ(bad.exit_code, 1);
+    EXPECT_NE(bad.err.find("weight must be a positive number"), std::string::npos) << bad.err;
+}
+
 TEST_F(MixCli, ABrokenPhotoIsReportedAndTheRestIsMixed) {
     test::TempDir out;
     const auto broken = out.path() / "broken.png";

@@ -16,7 +16,7 @@ namespace {
 
 void write_text(const std::filesystem::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
-// A prep-style folder with plain grey squares for faces: Cleo has two photos, Bram two faces of one
+// A prep-style folder with plain grey squares for faces: Cleo has three photos (two faces in one), Bram two faces of one
 // photo (not two photos), Dana one photo, Abe two photos and a near-duplicate crop that pairs.csv leaves
 // out, Eve two photos but is not held out.
 void make_dataset(const std::filesystem::path& dir, bool with_descriptors) {
@@ -26,7 +26,8 @@ void make_dataset(const std::filesystem::path& dir, bool with_descriptors) {
         {"faces/bram1_f1.png", "Bram", "bram1.jpg"}, {"faces/abe1_f0.png", "Abe", "abe1.jpg"},
         {"faces/abe1s_f0.png", "Abe", "abe1_small.jpg"}, {"faces/abe2_f0.png", "Abe", "abe2.jpg"},
         {"faces/dana1_f0.png", "Dana", "dana1.jpg"}, {"faces/cleo2_f0.png", "Cleo", "cleo2.jpg"},
-        {"faces/eve1_f0.png", "Eve", "eve1.jpg"}, {"faces/eve2_f0.png", "Eve", "eve2.jpg"}};
+        {"faces/eve1_f0.png", "Eve", "eve1.jpg"}, {"faces/eve2_f0.png", "Eve", "eve2.jpg"},
+        {"faces/cleo3_f0.png", "Cleo", "cleo3.jpg"}, {"faces/cleo3_f1.png", "Cleo", "cleo3.jpg"}};
     std::string labels = "file,identity,photo,box_x,box_y,box_width,box_height\n";
     for (std::size_t i = 0; i < rows.size(); ++i) {
         labels += rows[i][0] + "," + rows[i][1] + "," + rows[i][2] + ",0,0,10,10\n";
@@ -46,7 +47,7 @@ TEST(HeldoutDataset, ListsHeldOutPeopleWithTwoPhotosAndPrefersAPairsPartnerAsRef
     const test::TempDir dir;
     make_dataset(dir.path(), true);
     HeldoutDataset dataset(dir.path());
-    EXPECT_EQ(dataset.size(), 10);
+    EXPECT_EQ(dataset.size(), 12);
     EXPECT_EQ(dataset.held_out_listed(), 4u);
     ASSERT_EQ(dataset.candidates().size(), 2u);  // Bram has one photo, Dana one, Eve is trained on
     EXPECT_EQ(dataset.candidates()[0].name, "Abe");
@@ -54,6 +55,9 @@ TEST(HeldoutDataset, ListsHeldOutPeopleWithTwoPhotosAndPrefersAPairsPartnerAsRef
     EXPECT_EQ(dataset.candidates()[0].reference, 5);  // abe2, the pairs.csv partner, not the small crop
     EXPECT_EQ(dataset.candidates()[1].name, "Cleo");
     EXPECT_EQ(dataset.candidates()[1].reference, 7);
+    // What a several-photo source adds: one row per other photo; for Abe, pairs.csv leaves the crop out.
+    EXPECT_TRUE(dataset.candidates()[0].more_sources.empty());
+    EXPECT_EQ(dataset.candidates()[1].more_sources, (std::vector<std::int64_t>{10}));
     ASSERT_TRUE(dataset.has_stored_descriptors());
     FaceDescriptor recognizer;
     EXPECT_FLOAT_EQ((*dataset.descriptor(7, recognizer))[0], 7.0f);  // prep's, not recomputed

@@ -1,11 +1,10 @@
-#include "cli/input_files.h"
+#include "io/image_inputs.h"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 
-namespace facemix::cli {
-namespace {
+namespace facemix {
 
 bool has_image_extension(const std::filesystem::path& path) {
     static constexpr std::array<std::string_view, 10> extensions = {".jpg", ".jpeg", ".png", ".bmp", ".webp",
@@ -14,8 +13,6 @@ bool has_image_extension(const std::filesystem::path& path) {
     std::transform(extension.begin(), extension.end(), extension.begin(), [](unsigned char c) { return std::tolower(c); });
     return std::find(extensions.begin(), extensions.end(), extension) != extensions.end();
 }
-
-}  // namespace
 
 std::vector<std::filesystem::path> expand_image_inputs(const std::vector<std::string>& arguments) {
     std::vector<std::filesystem::path> files;
@@ -37,4 +34,4 @@ std::vector<std::filesystem::path> expand_image_inputs(const std::vector<std::st
     return files;
 }
 
-}  // namespace facemix::cli
+}  // namespace facemix
