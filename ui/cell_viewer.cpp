@@ -11,11 +11,20 @@ CellViewer::CellViewer(QWidget* parent) : QDialog(parent) {
     setObjectName(QStringLiteral("cellViewer"));
     setModal(false);
     setWindowFlag(Qt::Window);
-    resize(560, 640);
+    resize(720, 600);
     view_ = new QLabel(this);
     view_->setAlignment(Qt::AlignCenter);
     view_->setMinimumSize(128, 128);
     view_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
+    const auto source_view = [this](const QString& name) {
+        auto* label = new QLabel(this);
+        label->setObjectName(name);
+        label->setAlignment(Qt::AlignCenter);
+        label->setFixedSize(kSourceSide, kSourceSide);
+        return label;
+    };
+    face_view_ = source_view(QStringLiteral("cellFaceSource"));
+    background_view_ = source_view(QStringLiteral("cellBackgroundSource"));
     caption_ = new QLabel(this);
     caption_->setAlignment(Qt::AlignCenter);
     caption_->setWordWrap(true);
@@ -44,17 +53,35 @@ CellViewer::CellViewer(QWidget* parent) : QDialog(parent) {
     buttons->addStretch(1);
     buttons->addWidget(copy_);
     buttons->addWidget(save_);
+    auto* sources = new QVBoxLayout;
+    sources->addWidget(face_view_);
+    sources->addWidget(background_view_);
+    sources->addStretch(1);
+    auto* views = new QHBoxLayout;
+    views->addLayout(sources);
+    views->addWidget(view_, 1);
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(view_, 1);
+    layout->addLayout(views, 1);
     layout->addWidget(caption_);
     layout->addLayout(buttons);
 }
 
 void CellViewer::showCell(quint64 face, quint64 background, const QString& title, const QImage& image, const QString& details,
-                          bool locked) {
+                          bool locked, const Sources& sources) {
     face_ = face;
     background_ = background;
     image_ = image;
+    sources_ = sources;
+    const auto show_source = [this](QLabel* label, const QImage& picture, const QString& role, const QString& name) {
+        if (picture.isNull()) {
+            label->clear();
+            return;
+        }
+        label->setPixmap(QPixmap::fromImage(picture.scaled(kSourceSide, kSourceSide, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+        label->setToolTip(QStringLiteral("%1: %2").arg(role, name));
+    };
+    show_source(face_view_, sources.face, tr("Face"), sources.face_name);
+    show_source(background_view_, sources.background, tr("Background"), sources.background_name);
     setWindowTitle(title);
     QString caption = tr("%1   ·   %2 × %3 px").arg(title).arg(image.width()).arg(image.height());
     if (!details.isEmpty()) caption += QStringLiteral("\n") + details;

@@ -38,6 +38,7 @@
 #include "cell_viewer.h"
 #include "dropped_inputs.h"
 #include "generation_worker.h"
+#include "image_conversion.h"
 #include "interpolation_curve.h"
 #include "interpolation_panel.h"
 #include "plot_panel.h"
@@ -401,7 +402,16 @@ void MainWindow::showCell(quint64 face, quint64 background) {
         const facemix::SamplingSettings& used = cell->recipe.settings;
         details = tr("seed %1 · %2, %3 steps, CFG %4").arg(cell->recipe.seed).arg(QString::fromStdString(used.sampler)).arg(used.steps).arg(used.cfg_scale);
     }
-    viewer_->showCell(face, background, title, image, details, results_.isLocked(key));
+    CellViewer::Sources sources;
+    if (const SourceEntry* entry = faces_->entry(face)) {
+        sources.face = to_qimage(entry->face.aligned);
+        sources.face_name = entry->name;
+    }
+    if (const SourceEntry* entry = backgrounds_->entry(background)) {
+        sources.background = to_qimage(entry->face.aligned);
+        sources.background_name = entry->name;
+    }
+    viewer_->showCell(face, background, title, image, details, results_.isLocked(key), sources);
 }
 
 void MainWindow::pasteIntoFocusedList() {

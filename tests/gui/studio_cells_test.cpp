@@ -52,6 +52,11 @@ private slots:
         // The viewer's New seed button regenerates just that cell.
         QTest::mouseClick(window.grid()->canvas(), Qt::LeftButton, {}, window.grid()->cellRect(0, 0).center());
         QVERIFY(window.cellViewer()->isVisible());
+        // Beside the cell, its two sources: the aligned face and the background photo's aligned square.
+        QCOMPARE(window.cellViewer()->faceSource().size(), QSize(window.faces()->entries().at(0).face.aligned.cols,
+                                                                 window.faces()->entries().at(0).face.aligned.rows));
+        QVERIFY(!window.cellViewer()->backgroundSource().isNull());
+        QVERIFY(window.cellViewer()->faceSource() != window.cellViewer()->backgroundSource());
         const QImage other_before = window.grid()->cell(cells[1].first, cells[1].second);
         window.cellViewer()->newSeedButton()->click();
         QVERIFY(window.grid()->isCellBusy(face, background));
