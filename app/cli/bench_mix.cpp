@@ -26,19 +26,6 @@ struct BenchMixArguments {
     std::string precision = "auto";
 };
 
-// Stand-in aligned photos: seeded noise, so embedding and sampling see realistic, distinct inputs
-// without alignment (which `facemix bench align` measures).
-std::vector<MixSource> random_sources(const char* prefix, int count, int size, int seed) {
-    std::vector<MixSource> sources;
-    cv::RNG rng(static_cast<std::uint64_t>(seed));
-    for (int i = 0; i < count; ++i) {
-        MixSource source{std::string(prefix) + std::to_string(i + 1), "bench", 0, cv::Mat(size, size, CV_8UC3)};
-        rng.fill(source.aligned, cv::RNG::UNIFORM, 0, 256);
-        sources.push_back(source);
-    }
-    return sources;
-}
-
 struct JobTiming {
     double seconds = 0.0;
     SamplingStats stats;

@@ -1,6 +1,14 @@
 #include "cli/bench_support.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include <opencv2/core.hpp>
 
 namespace facemix::cli {
 
@@ -8,6 +16,37 @@ double peak_resident_gib() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     return static_cast<double>(usage.ru_maxrss) / (1024.0 * 1024.0);  // ru_maxrss is in KiB
+}
+
+double resident_mib() {
+    std::ifstream statm("/proc/self/statm");
+    long pages = 0, resident = 0;
+    statm >> pages >> resident;
+    return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
+int open_file_count() {
+    std::error_code error;
+    const std::filesystem::directory_iterator fds("/proc/self/fd", error);
+    return error ? -1 : static_cast<int>(std::distance(fds, std::filesystem::directory_iterator()));
+}
+
+int thread_count() {
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+    return -1;
+}
+
+std::vector<MixSource> random_sources(const char* prefix, int count, int size, int seed) {
+    std::vector<MixSource> sources;
+    cv::RNG rng(static_cast<std::uint64_t>(seed));
+    for (int i = 0; i < count; ++i) {
+        MixSource source{std::string(prefix) + std::to_string(i + 1), "bench", 0, cv::Mat(size, size, CV_8UC3)};
+        rng.fill(source.aligned, cv::RNG::UNIFORM, 0, 256);
+        sources.push_back(source);
+    }
+    return sources;
 }
 
 }  // namespace facemix::cli

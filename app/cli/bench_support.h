@@ -4,10 +4,20 @@
 #include <chrono>
 #include <vector>
 
+#include "mix/mix_job.h"
+
 namespace facemix::cli {
 
 // Peak resident memory of this process so far.
 double peak_resident_gib();
+// What this process holds now (Linux /proc): resident memory, open file descriptors, threads.
+double resident_mib();
+int open_file_count();
+int thread_count();
+
+// Stand-in aligned photos: seeded noise, so embedding and sampling see realistic, distinct inputs
+// without alignment (which `facemix bench align` measures).
+std::vector<MixSource> random_sources(const char* prefix, int count, int size, int seed);
 
 // The median wall time of `runs` calls after one warm-up call (the first pays for allocation and kernel
 // selection).
