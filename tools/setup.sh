@@ -13,7 +13,7 @@ FACEMIX_VENV=${FACEMIX_VENV:-$HOME/.local/share/facemix/venv}
 APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config python3 python3-venv
   qt6-base-dev libqcustomplot-dev libopencv-dev libdlib-dev libdlib-data
-  nlohmann-json3-dev libgtest-dev libcli11-dev libpng-dev libzip-dev libxxhash-dev
+  nlohmann-json3-dev libgtest-dev libcli11-dev libpng-dev libzip-dev libxxhash-dev libgloo-dev
   xvfb xauth imagemagick clang-14 libclang-rt-14-dev
 )
 

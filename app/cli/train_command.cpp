@@ -3,6 +3,7 @@
 #include "cli/progress_bar.h"
 
 #include "common/error.h"
+#include "train/local_ranks.h"
 #include "train/trainer.h"
 
 #include <cstdio>
@@ -20,36 +21,47 @@ struct TrainOptions {
     std::string device = "cpu";
     std::string precision = "fp32";
     std::string command;
+    int nproc_per_node = 1;
+    int dist_timeout = 300;  // seconds
 };
 
 int run_train(const TrainOptions& options) {
     TrainConfig config = load_train_config(options.config);
     if (options.steps > 0) config.steps = options.steps;
     const ComputeTarget target = resolve_compute_target(options.device, options.precision);
-    Trainer trainer(config, options.data, options.output, options.command, target);
+    DataParallel parallel = DataParallel::from_environment(std::chrono::seconds(options.dist_timeout));
+    const int ranks = parallel.world_size();
+    const bool speaks = parallel.is_main();  // rank 0 reports for all ranks
+    Trainer trainer(config, options.data, options.output, options.command, target, std::move(parallel));
     const FacePairDataset& data = trainer.dataset();
-    std::cout << "training on " << data.training_images() << " images of " << data.identities() << " identities at "
-              << data.resolution() << " px on " << target.description()
-              << (trainer.resumed() ? ", resuming at step " + std::to_string(trainer.step()) : std::string()) << "\n";
-    ProgressBar progress(static_cast<std::size_t>(config.steps), "training");
-    progress.update(static_cast<std::size_t>(trainer.step()));
+    if (speaks)
+        std::cout << "training on " << data.training_images() << " images of " << data.identities() << " identities at "
+                  << data.resolution() << " px on " << target.description()
+                  << (ranks > 1 ? " x " + std::to_string(ranks) + " ranks" : std::string())
+                  << (trainer.resumed() ? ", resuming at step " + std::to_string(trainer.step()) : std::string()) << "\n";
+    ProgressBar progress(speaks ? static_cast<std::size_t>(config.steps) : 0, "training");
+    if (speaks) progress.update(static_cast<std::size_t>(trainer.step()));
     TrainCallbacks callbacks;
-    callbacks.on_step = [&](const TrainStepReport& report) {
-        char text[64];
-        std::snprintf(text, sizeof text, "loss %.4f", report.loss);
-        progress.update(static_cast<std::size_t>(report.step), text);
-    };
-    callbacks.on_sample = [&](const std::filesystem::path& path) {
-        progress.clear();
-        std::cout << "step " << trainer.step() << ": samples " << path.string() << "\n";
-    };
+    if (speaks) {
+        callbacks.on_step = [&](const TrainStepReport& report) {
+            char text[64];
+            std::snprintf(text, sizeof text, "loss %.4f", report.loss);
+            progress.update(static_cast<std::size_t>(report.step), text);
+        };
+        callbacks.on_sample = [&](const std::filesystem::path& path) {
+            progress.clear();
+            std::cout << "step " << trainer.step() << ": samples " << path.string() << "\n";
+        };
+    }
     try {
         trainer.train(callbacks, interrupt_token());
     } catch (const Cancelled&) {
+        if (!speaks) return kExitInterrupted;
         progress.finish();
         std::cerr << "facemix: stopped at step " << trainer.step() << "; checkpoint saved, the same command resumes\n";
         return kExitInterrupted;
     }
+    if (!speaks) return kExitOk;
     progress.finish();
     std::cout << "trained " << trainer.step() << " steps; model " << Trainer::bundle_path(options.output).string()
               << ", loss curve " << (std::filesystem::path(options.output) / "loss.csv").string() << "\n";
@@ -75,7 +87,22 @@ void add_train_command(CLI::App& app, int& exit_code) {
                         "fp32, or bf16 (autocast with fp32 master weights; fp32 on the CPU is usually faster)")
         ->check(CLI::IsMember({"fp32", "bf16"}))
         ->capture_default_str();
+    command->add_option("--nproc-per-node", options->nproc_per_node,
+                        "Data-parallel ranks to start on this machine, each a process with its share of every batch "
+                        "(the batch must be a multiple); across machines, start one facemix train per rank with "
+                        "torchrun's RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT set")
+        ->check(CLI::Range(1, 1024))
+        ->capture_default_str();
+    command->add_option("--dist-timeout", options->dist_timeout,
+                        "Seconds a rank waits for the others before it gives up with an error (a rank died or hung)")
+        ->check(CLI::Range(1, 86400))
+        ->capture_default_str();
     command->callback([options, &exit_code] {
+        if (options->nproc_per_node > 1) {
+            run_local_ranks(options->nproc_per_node, "--nproc-per-node");
+            exit_code = kExitOk;
+            return;
+        }
         options->command = "facemix train --data " + options->data + " --config " + options->config +
                            (options->steps > 0 ? " --steps " + std::to_string(options->steps) : std::string());
         exit_code = run_train(*options);

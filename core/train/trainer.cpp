@@ -90,6 +90,8 @@ struct Trainer::State {
     std::chrono::steady_clock::time_point session_start = std::chrono::steady_clock::now();
     bool resumed = false;
     std::ofstream loss_csv;
+    DataParallel parallel;
+    BatchRows rows;  // this rank's rows of each global batch
 
     State(TrainConfig c, const std::filesystem::path& data, const std::filesystem::path& r, std::string cmd, ComputeTarget t)
         : target(t),
@@ -131,22 +133,23 @@ struct Trainer::State {
     }
 
     // Every draw happens on the CPU generator and moves to the device after, so a seed means the same
-    // noise, timesteps and dropout on every device.
-    at::Tensor objective(const FacePairBatch& cpu_batch, std::uint64_t noise_seed, bool dropout) {
+    // noise, timesteps and dropout on every device. The draws cover the whole batch and the loss only
+    // `share` of its rows, so the ranks of a data-parallel run each take their share of one rank's batch.
+    at::Tensor objective(const FacePairBatch& cpu_batch, std::uint64_t noise_seed, bool dropout, BatchRows share) {
         at::Generator generator = at::detail::createCPUGenerator(noise_seed);
         const std::int64_t b = cpu_batch.target.size(0);
         const c10::Device device = target.device;
-        const at::Tensor noise = at::randn(cpu_batch.target.sizes(), generator).to(device);
-        const at::Tensor t = at::randint(alphas_cumprod.size(0), {b}, generator).to(device);
+        const auto mine = [&](const at::Tensor& whole) { return whole.slice(0, share.begin, share.end).to(device); };
+        const at::Tensor noise = mine(at::randn(cpu_batch.target.sizes(), generator));
+        const at::Tensor t = mine(at::randint(alphas_cumprod.size(0), {b}, generator));
         const at::Tensor u = at::rand({b}, generator);
-        const at::Tensor keep = (dropout ? kept_tokens(u, layout, {config.cond_dropout, config.face_dropout, config.background_dropout})
-                                         : at::ones({b, static_cast<std::int64_t>(layout.size()), 1}))
-                                    .to(device);
+        const at::Tensor keep = mine(dropout ? kept_tokens(u, layout, {config.cond_dropout, config.face_dropout, config.background_dropout})
+                                             : at::ones({b, static_cast<std::int64_t>(layout.size()), 1}));
         FacePairBatch batch = cpu_batch;
-        batch.target = cpu_batch.target.to(device);
-        batch.face_source = cpu_batch.face_source.to(device);
-        if (cpu_batch.face_descriptor.defined()) batch.face_descriptor = cpu_batch.face_descriptor.to(device);
-        const at::Tensor alpha = alphas_cumprod.index_select(0, t).view({b, 1, 1, 1});
+        batch.target = mine(cpu_batch.target);
+        batch.face_source = mine(cpu_batch.face_source);
+        if (cpu_batch.face_descriptor.defined()) batch.face_descriptor = mine(cpu_batch.face_descriptor);
+        const at::Tensor alpha = alphas_cumprod.index_select(0, t).view({share.size(), 1, 1, 1});
         const at::Tensor noisy = alpha.sqrt() * batch.target + (1 - alpha).sqrt() * noise;
         at::Tensor predicted;
         {
@@ -173,12 +176,14 @@ std::filesystem::path Trainer::bundle_path(const std::filesystem::path& run) { r
 std::filesystem::path Trainer::state_path(const std::filesystem::path& run) { return run / "trainer_state.safetensors"; }
 
 Trainer::Trainer(TrainConfig config, const std::filesystem::path& data, const std::filesystem::path& run, std::string command,
-                 ComputeTarget target) {
+                 ComputeTarget target, DataParallel parallel) {
     validate_train_config(config, "The training config");
     if (target.dtype == at::kHalf)
         throw InputError("Training in fp16 needs loss scaling, which facemix does not have yet; train in bf16 or fp32.");
     state_ = std::make_unique<State>(std::move(config), data, run, std::move(command), target);
     State& s = *state_;
+    s.parallel = std::move(parallel);
+    s.rows = batch_rows(s.config.batch, s.parallel.rank(), s.parallel.world_size());
     s.manifest = s.config.architecture;
     s.manifest.native_resolution = s.dataset.resolution();
     s.manifest.conditioning.both_dropout = s.config.cond_dropout;
@@ -275,6 +280,11 @@ Trainer::Trainer(TrainConfig config, const std::filesystem::path& data, const st
     } else {
         for (const auto& param : s.params) s.ema.push_back(param.detach().clone());
     }
+    // Every rank read the run folder; rank 0's weights are the ones all ranks start from.
+    s.parallel.require_same(s.step, "the trainer state at step");
+    s.parallel.broadcast(s.params);
+    s.parallel.broadcast(s.ema);
+    if (!s.parallel.is_main()) return;
     std::ostringstream kept;
     kept << "step,loss,lr,seconds\n";
     for (const auto& row : kept_rows) kept << row << "\n";
@@ -299,11 +309,13 @@ TrainStepReport Trainer::train_step() {
         const auto step_index = static_cast<std::uint64_t>(s.step);
         const FacePairBatch batch =
             s.dataset.sample(stream_seed(c.seed, kDataStream, step_index, micro), c.batch, c.retrieval_p, c.flip);
-        const at::Tensor loss = s.objective(batch, stream_seed(c.seed, kNoiseStream, step_index, micro), true) /
+        const at::Tensor loss = s.objective(batch, stream_seed(c.seed, kNoiseStream, step_index, micro), true, s.rows) /
                                 static_cast<double>(c.grad_accumulation);
         loss.backward();
         loss_sum += loss.item<double>();
     }
+    s.parallel.average_gradients(s.params);
+    loss_sum = s.parallel.average(loss_sum);
     const double lr = s.lr_at(s.step);
     for (auto& group : s.optimizer->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
     s.optimizer->step();
@@ -319,7 +331,7 @@ TrainStepReport Trainer::train_step() {
     char row[128];
     std::snprintf(row, sizeof row, "%lld,%.7g,%.7g,%.3f\n", static_cast<long long>(report.step), report.loss, report.lr,
                   report.seconds);
-    s.loss_csv << row << std::flush;
+    if (s.parallel.is_main()) s.loss_csv << row << std::flush;
     return report;
 }
 
@@ -327,7 +339,7 @@ double Trainer::evaluation_loss(std::int64_t batch) const {
     State& s = *state_;
     at::NoGradGuard no_grad;
     const FacePairBatch fixed = s.dataset.sample(stream_seed(s.config.seed, kEvalDataStream, 0), batch, 0.0);
-    return s.objective(fixed, stream_seed(s.config.seed, kEvalNoiseStream, 0), false).item<double>();
+    return s.objective(fixed, stream_seed(s.config.seed, kEvalNoiseStream, 0), false, {0, batch}).item<double>();
 }
 
 TensorMap Trainer::weights() const { return state_->network_weights(false); }
@@ -412,20 +424,21 @@ std::filesystem::path Trainer::write_sample_grid() {
 
 void Trainer::train(const TrainCallbacks& callbacks, std::stop_token stop) {
     State& s = *state_;
+    const bool writes = s.parallel.is_main();  // the other ranks hold the same weights
     while (s.step < s.config.steps) {
         if (stop.stop_requested()) {
-            save_checkpoint();
-            if (callbacks.on_checkpoint) callbacks.on_checkpoint(bundle_path(s.run));
+            if (writes) save_checkpoint();
+            if (writes && callbacks.on_checkpoint) callbacks.on_checkpoint(bundle_path(s.run));
             throw Cancelled();
         }
         const TrainStepReport report = train_step();
         if (callbacks.on_step) callbacks.on_step(report);
         const bool last = s.step == s.config.steps;
-        if (last || (s.config.checkpoint_every > 0 && s.step % s.config.checkpoint_every == 0)) {
+        if (writes && (last || (s.config.checkpoint_every > 0 && s.step % s.config.checkpoint_every == 0))) {
             save_checkpoint();
             if (callbacks.on_checkpoint) callbacks.on_checkpoint(bundle_path(s.run));
         }
-        if (last || (s.config.sample_every > 0 && s.step % s.config.sample_every == 0)) {
+        if (writes && (last || (s.config.sample_every > 0 && s.step % s.config.sample_every == 0))) {
             const auto path = write_sample_grid();
             if (callbacks.on_sample) callbacks.on_sample(path);
         }

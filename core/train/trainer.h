@@ -9,6 +9,7 @@
 
 #include "bundle/model_bundle.h"
 #include "mix/compute_target.h"
+#include "train/data_parallel.h"
 #include "train/face_pair_dataset.h"
 #include "train/train_config.h"
 
@@ -50,8 +51,11 @@ public:
     // `command` goes into the bundle's provenance.
     // `target`: where the networks train (fp32 master weights there); a bf16 target trains under
     // autocast. Every random draw is made on the CPU, so a seed gives the same batches everywhere.
+    // `parallel`: the ranks this one trains with. Each draws the whole global batch (config.batch) and
+    // trains on its rows; their averaged gradients make every rank take the step one rank would, so
+    // the state on disk, written by rank 0 alone, does not depend on the number of ranks.
     Trainer(TrainConfig config, const std::filesystem::path& data, const std::filesystem::path& run,
-            std::string command = {}, ComputeTarget target = {});
+            std::string command = {}, ComputeTarget target = {}, DataParallel parallel = {});
     ~Trainer();
     Trainer(const Trainer&) = delete;
     Trainer& operator=(const Trainer&) = delete;

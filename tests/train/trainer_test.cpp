@@ -5,8 +5,8 @@
 #include "io/image_file.h"
 #include "mix/mix_engine.h"
 #include "support/test_data.h"
+#include "support/tiny_training.h"
 #include "train/face_pair_dataset.h"
-#include "train/synthetic_dataset.h"
 #include "train/train_config.h"
 #include "train/trainer.h"
 
@@ -24,42 +24,8 @@
 namespace facemix {
 namespace {
 
-// 6 identities x 3 renders at 64 px, rendered once for the whole suite.
-const std::filesystem::path& tiny_dataset() {
-    static test::TempDir folder;
-    static const bool written = [] {
-        SyntheticDatasetOptions options;
-        options.output = folder.path();
-        options.identities = 6;
-        options.renders = 3;
-        options.seed = 5;
-        options.size = 64;
-        write_synthetic_dataset(options);
-        return true;
-    }();
-    (void)written;
-    return folder.path();
-}
-
-// The tiny-pixel architecture at 16 px, with a recipe that learns visibly in a few dozen steps.
-TrainConfig tiny_config(std::int64_t steps) {
-    TrainConfig config;
-    config.architecture = tiny_pixel_manifest(16);
-    config.steps = steps;
-    config.batch = 8;
-    config.lr = 3e-3;
-    config.warmup = 5;
-    config.ema_decay = 0.9;
-    config.cond_dropout = 0.1;
-    config.retrieval_p = 0.5;
-    config.holdout_identities = 2;
-    config.sample_every = 0;
-    config.sample_steps = 3;
-    config.checkpoint_every = 0;
-    config.seed = 11;
-    return config;
-}
-
+using test::tiny_config;
+using test::tiny_dataset;
 
 std::vector<std::string> loss_rows_without_time(const std::filesystem::path& csv) {
     std::ifstream file(csv);
