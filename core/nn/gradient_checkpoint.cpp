@@ -20,11 +20,11 @@ class CheckpointFunction : public torch::autograd::Function<CheckpointFunction> 
 public:
     // Runs with grad mode off (Function::apply turns it off), so no activations are kept.
     static torch::autograd::variable_list forward(torch::autograd::AutogradContext* context,
-                                                  const torch::autograd::variable_list& inputs,
+                                                  at::TensorList inputs,
                                                   const c10::intrusive_ptr<Recomputation>& recomputation) {
-        context->save_for_backward(inputs);
+        context->save_for_backward(inputs.vec());
         context->saved_data["recomputation"] = c10::IValue::make_capsule(recomputation);
-        return recomputation->function(inputs);
+        return recomputation->function(inputs.vec());
     }
 
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
@@ -72,7 +72,8 @@ std::vector<at::Tensor> gradient_checkpoint(const CheckpointedFunction& function
     recomputation->device = inputs.front().device().type();
     recomputation->autocast = at::autocast::is_autocast_enabled(recomputation->device);
     recomputation->autocast_dtype = at::autocast::get_autocast_dtype(recomputation->device);
-    return CheckpointFunction::apply(torch::autograd::variable_list(inputs), recomputation);
+    // A TensorList, not a vector: apply() counts only tensors and tensor lists as differentiable inputs.
+    return CheckpointFunction::apply(at::TensorList(inputs), recomputation);
 }
 
 }  // namespace facemix

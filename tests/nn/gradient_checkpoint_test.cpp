@@ -40,7 +40,9 @@ TEST(GradientCheckpoint, UNetGradientsAreTheSameWithAndWithoutIt) {
     double largest = 0;
     for (const auto& [name, gradient] : plain) {
         ASSERT_TRUE(checkpointed.count(name)) << name;
-        EXPECT_LT((checkpointed.at(name) - gradient).abs().max().item<double>(), 1e-5) << name;
+        // 1e-5 relative to the tensor's largest gradient: a recomputation may sum in another order.
+        const double scale = std::max(1.0, gradient.abs().max().item<double>());
+        EXPECT_LT((checkpointed.at(name) - gradient).abs().max().item<double>(), 1e-5 * scale) << name << " (scale " << scale << ")";
         largest = std::max(largest, gradient.abs().max().item<double>());
     }
     EXPECT_GT(largest, 1e-2);  // the comparison is of real gradients
