@@ -20,6 +20,7 @@ struct TrainOptions {
     std::int64_t steps = 0;  // 0 = the config's
     std::string device = "cpu";
     std::string precision = "fp32";
+    TrainerOptions trainer;  // --init, --cache, --checkpointing
     std::string command;
     int nproc_per_node = 1;
     int dist_timeout = 300;  // seconds
@@ -32,12 +33,13 @@ int run_train(const TrainOptions& options) {
     DataParallel parallel = DataParallel::from_environment(std::chrono::seconds(options.dist_timeout));
     const int ranks = parallel.world_size();
     const bool speaks = parallel.is_main();  // rank 0 reports for all ranks
-    Trainer trainer(config, options.data, options.output, options.command, target, std::move(parallel));
+    Trainer trainer(config, options.data, options.output, options.command, target, options.trainer, std::move(parallel));
     const FacePairDataset& data = trainer.dataset();
     if (speaks)
         std::cout << "training on " << data.training_images() << " images of " << data.identities() << " identities at "
                   << data.resolution() << " px on " << target.description()
                   << (ranks > 1 ? " x " + std::to_string(ranks) + " ranks" : std::string())
+                  << (options.trainer.init.empty() ? std::string() : ", fine-tuning " + options.trainer.init.string() + " in latent space")
                   << (trainer.resumed() ? ", resuming at step " + std::to_string(trainer.step()) : std::string()) << "\n";
     ProgressBar progress(speaks ? static_cast<std::size_t>(config.steps) : 0, "training");
     if (speaks) progress.update(static_cast<std::size_t>(trainer.step()));
@@ -73,14 +75,22 @@ int run_train(const TrainOptions& options) {
 void add_train_command(CLI::App& app, int& exit_code) {
     auto options = std::make_shared<TrainOptions>();
     CLI::App* command = app.add_subcommand(
-        "train", "Train a pixel-space face mixer from scratch on a dataset folder (labels.csv with file and identity "
-                 "columns, e.g. from facemix synth); the same command resumes an interrupted run");
+        "train", "Train a pixel-space face mixer from scratch, or fine-tune an SD bundle in latent space (--init), on a "
+                 "dataset folder (labels.csv with file and identity columns, e.g. from facemix synth); the same command "
+                 "resumes an interrupted run");
     command->add_option("--data", options->data, "Dataset folder")->required();
     command->add_option("--config", options->config, "Preset (tiny-pixel; real64-descriptor and real64-encoder for photo sets from facemix prep) or a JSON file of training settings")
         ->capture_default_str();
     command->add_option("-o,--output", options->output,
                         "Run folder: model.safetensors (EMA weights), trainer_state.safetensors, loss.csv, samples/")
         ->required();
+    command->add_option("--init", options->trainer.init,
+                        "A facemix SD bundle (VAE, image encoder, UNet) to fine-tune: its UNet trains in latent space, its VAE "
+                        "and encoder stay frozen and go into the result unchanged; the config's architecture is ignored");
+    command->add_option("--cache", options->trainer.cache,
+                        "With --init: a folder where the latents and tokens of the dataset are computed once and reused");
+    command->add_flag("--checkpointing", options->trainer.checkpointing,
+                      "Gradient checkpointing per UNet block: less memory, about a third more time a step");
     command->add_option("--steps", options->steps, "Optimizer steps, overriding the config's (a resume may extend a run)");
     command->add_option("--device", options->device, "cpu, cuda or cuda:N (auto: a GPU when there is one)")->capture_default_str();
     command->add_option("--precision", options->precision,
@@ -104,6 +114,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
             return;
         }
         options->command = "facemix train --data " + options->data + " --config " + options->config +
+                           (options->trainer.init.empty() ? std::string() : " --init " + options->trainer.init.string()) +
                            (options->steps > 0 ? " --steps " + std::to_string(options->steps) : std::string());
         exit_code = run_train(*options);
     });

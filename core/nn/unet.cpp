@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "nn/down_block.h"
+#include "nn/gradient_checkpoint.h"
 #include "nn/mid_block.h"
 #include "nn/timestep_embedding.h"
 #include "nn/up_block.h"
@@ -116,9 +117,46 @@ at::Tensor UNet::forward(const at::Tensor& latents, const at::Tensor& timesteps,
 
     at::Tensor x = layers_->conv_in->forward(latents.to(options));
     std::vector<at::Tensor> skips{x};
-    for (const auto& block : layers_->down_blocks) x = block->forward(x, time, cond, &skips);
-    x = layers_->mid_block->forward(x, time, cond);
-    for (const auto& block : layers_->up_blocks) x = block->forward(x, time, cond, &skips);
+    if (checkpointing_) {
+        // The blocks run as functions of their tensor inputs; each closure holds its block (and, for an
+        // up block, the skip it only takes the size of) by value, since it runs again in backward.
+        for (const auto& block : layers_->down_blocks) {
+            const auto outputs = gradient_checkpoint(
+                [block](const std::vector<at::Tensor>& in) {
+                    std::vector<at::Tensor> out{at::Tensor()};
+                    const at::Tensor y = block->forward(in[0], in[1], in[2], &out);
+                    out.front() = y;
+                    return out;
+                },
+                {x, time, cond});
+            x = outputs.front();
+            skips.insert(skips.end(), outputs.begin() + 1, outputs.end());
+        }
+        const auto mid = layers_->mid_block;
+        x = gradient_checkpoint([mid](const std::vector<at::Tensor>& in) { return std::vector<at::Tensor>{mid->forward(in[0], in[1], in[2])}; },
+                                {x, time, cond})
+                .front();
+        const auto consumed = static_cast<std::size_t>(config_.layers_per_block + 1);
+        for (const auto& block : layers_->up_blocks) {
+            std::vector<at::Tensor> inputs{x, time, cond};
+            inputs.insert(inputs.end(), skips.end() - static_cast<std::ptrdiff_t>(consumed), skips.end());
+            skips.resize(skips.size() - consumed);
+            const at::Tensor next_skip = skips.empty() ? at::Tensor() : skips.back();
+            x = gradient_checkpoint(
+                    [block, next_skip](const std::vector<at::Tensor>& in) {
+                        std::vector<at::Tensor> own;
+                        if (next_skip.defined()) own.push_back(next_skip);
+                        own.insert(own.end(), in.begin() + 3, in.end());
+                        return std::vector<at::Tensor>{block->forward(in[0], in[1], in[2], &own)};
+                    },
+                    inputs)
+                    .front();
+        }
+    } else {
+        for (const auto& block : layers_->down_blocks) x = block->forward(x, time, cond, &skips);
+        x = layers_->mid_block->forward(x, time, cond);
+        for (const auto& block : layers_->up_blocks) x = block->forward(x, time, cond, &skips);
+    }
     x = layers_->conv_out->forward(at::silu(layers_->conv_norm_out->forward(x)));
     return x.to(latents.scalar_type());
 }

@@ -23,10 +23,16 @@ public:
     // number of tokens N. Inputs are cast to the weights' dtype; ε comes back in the latents' dtype.
     at::Tensor forward(const at::Tensor& latents, const at::Tensor& timesteps, const at::Tensor& context);
 
+    // Gradient checkpointing per block (each down, mid and up block): while on, a forward pass with
+    // gradients keeps only the blocks' inputs and recomputes each block in the backward pass, for the
+    // memory of fine-tuning large UNets. The gradients are those without it (up to rounding).
+    void set_gradient_checkpointing(bool on) { checkpointing_ = on; }
+
 private:
     struct Layers;
     UNetConfig config_;
     std::unique_ptr<Layers> layers_;
+    bool checkpointing_ = false;
 };
 
 }  // namespace facemix

@@ -166,14 +166,17 @@ FacePairBatch FacePairDataset::sample(std::uint64_t seed, std::int64_t batch, do
     if (descriptors_.defined()) result.face_descriptor = at::index_select(descriptors_, 0, sources);
     if (flip) {
         // Drawn after every choice above, so switching flips on leaves the pairs of a seed as they were.
-        const auto mirrored = [&](const at::Tensor& images_in) {
+        const auto mirrored = [&](const at::Tensor& images_in, std::vector<bool>& flipped) {
             std::vector<std::uint8_t> draws;
             for (std::int64_t b = 0; b < batch; ++b) draws.push_back(unit(rng) < 0.5 ? 1 : 0);
+            flipped.assign(draws.begin(), draws.end());
             const at::Tensor mask = at::tensor(draws, at::kByte).to(at::kBool).view({batch, 1, 1, 1});
             return at::where(mask, images_in.flip({3}), images_in);
         };
-        result.target = mirrored(result.target);
-        result.face_source = mirrored(result.face_source);
+        result.target = mirrored(result.target, result.target_flipped);
+        result.face_source = mirrored(result.face_source, result.source_flipped);
+    } else {
+        result.target_flipped = result.source_flipped = std::vector<bool>(static_cast<std::size_t>(batch), false);
     }
     return result;
 }

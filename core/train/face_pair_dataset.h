@@ -18,6 +18,9 @@ struct FacePairBatch {
     at::Tensor face_descriptor;  // the face source's dlib descriptor [B, 128]; undefined without descriptors
     std::vector<std::int64_t> images;   // dataset index of each target
     std::vector<std::int64_t> sources;  // dataset index of each face source (== images[i] unless retrieved)
+    // Which targets and face sources are mirrored left-right (all false without flips): what a cache of
+    // per-image latents and tokens looks them up by.
+    std::vector<bool> target_flipped, source_flipped;
 };
 
 // A training set folder in memory: labels.csv (columns `file` and `identity`, others ignored; what

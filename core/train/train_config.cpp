@@ -17,7 +17,7 @@ const char* const kPresetNames = "tiny-pixel, real64-descriptor, real64-encoder"
 
 std::set<std::string> known_keys() {
     return {"architecture", "steps",        "batch",          "grad_accumulation", "lr",           "warmup",
-            "weight_decay", "ema_decay",    "cond_dropout",   "face_dropout",      "background_dropout",
+            "lr_schedule",  "max_grad_norm", "weight_decay", "ema_decay",    "cond_dropout",   "face_dropout",      "background_dropout",
             "flip",         "retrieval_p",  "holdout_identities", "sample_every",  "sample_steps",
             "checkpoint_every", "seed"};
 }
@@ -123,8 +123,8 @@ ModelManifest tiny_pixel_manifest(std::int64_t resolution) {
 void validate_train_config(const TrainConfig& c, const std::string& what) {
     const ModelManifest& m = c.architecture;
     require(!m.latent_space(), what,
-            "the architecture has a VAE; facemix trains pixel-space models only (fine-tuning latent bundles is not "
-            "supported yet).");
+            "the architecture has a VAE; facemix trains latent models only by fine-tuning a bundle "
+            "(facemix train --init).");
     require(m.unet.has_value() && m.encoder.has_value(), what, "the architecture needs both a UNet and an encoder.");
     require(m.unet->in_channels == 3 && m.unet->out_channels == 3, what,
             "a pixel-space UNet must have 3 input and 3 output channels.");
@@ -144,12 +144,19 @@ void validate_train_config(const TrainConfig& c, const std::string& what) {
     require(m.native_resolution % factor == 0, what,
             "native_resolution must be a multiple of " + std::to_string(factor) + " for this UNet's levels.");
     require(m.schedule.prediction == "epsilon", what, "only epsilon prediction is trained.");
+    validate_train_recipe(c, what);
+}
+
+void validate_train_recipe(const TrainConfig& c, const std::string& what) {
     require(c.steps >= 1 && c.steps <= 100'000'000, what, "\"steps\" must be between 1 and 100000000.");
     require(c.batch >= 1 && c.batch <= 4096, what, "\"batch\" must be between 1 and 4096.");
     require(c.grad_accumulation >= 1 && c.grad_accumulation <= 1024, what,
             "\"grad_accumulation\" must be between 1 and 1024.");
     require(c.lr > 0 && c.lr < 1, what, "\"lr\" must be greater than 0 and less than 1.");
     require(c.warmup >= 0, what, "\"warmup\" must not be negative.");
+    require(c.lr_schedule == "constant" || c.lr_schedule == "cosine", what,
+            "\"lr_schedule\" must be \"constant\" or \"cosine\", not \"" + c.lr_schedule + "\".");
+    require(c.max_grad_norm >= 0, what, "\"max_grad_norm\" must be 0 (no clipping) or a positive norm.");
     require(c.weight_decay >= 0 && c.weight_decay < 1, what, "\"weight_decay\" must be in [0, 1).");
     require(c.ema_decay >= 0 && c.ema_decay < 1, what, "\"ema_decay\" must be in [0, 1).");
     require(c.cond_dropout >= 0 && c.cond_dropout <= 1, what, "\"cond_dropout\" must be a probability in [0, 1].");
@@ -176,6 +183,8 @@ TrainConfig train_config_from_json(const nlohmann::json& json, const std::string
     read_field(json, "grad_accumulation", config.grad_accumulation, what);
     read_field(json, "lr", config.lr, what);
     read_field(json, "warmup", config.warmup, what);
+    read_field(json, "lr_schedule", config.lr_schedule, what);
+    read_field(json, "max_grad_norm", config.max_grad_norm, what);
     read_field(json, "weight_decay", config.weight_decay, what);
     read_field(json, "ema_decay", config.ema_decay, what);
     read_field(json, "cond_dropout", config.cond_dropout, what);
@@ -212,6 +221,8 @@ nlohmann::json train_config_to_json(const TrainConfig& c) {
     if (c.face_dropout != 0) json["face_dropout"] = c.face_dropout;
     if (c.background_dropout != 0) json["background_dropout"] = c.background_dropout;
     if (c.flip) json["flip"] = true;
+    if (c.lr_schedule != "constant") json["lr_schedule"] = c.lr_schedule;
+    if (c.max_grad_norm != 0) json["max_grad_norm"] = c.max_grad_norm;
     return json;
 }
 

@@ -21,7 +21,10 @@ struct TrainConfig {
     std::int64_t batch = 16;               // images per micro-batch
     std::int64_t grad_accumulation = 1;    // micro-batches per optimizer step
     double lr = 1e-3;                      // AdamW peak learning rate
-    std::int64_t warmup = 100;             // steps of linear warm-up from 0 to lr, constant after
+    std::int64_t warmup = 100;             // steps of linear warm-up from 0 to lr, then lr_schedule
+    // After the warm-up: "constant" (lr) or "cosine" (half a cosine from lr down towards 0 at `steps`).
+    std::string lr_schedule = "constant";
+    double max_grad_norm = 0.0;            // clip the gradients' global L2 norm to this before each step; 0 = off
     double weight_decay = 0.01;            // AdamW's decoupled weight decay
     double ema_decay = 0.999;              // the bundle gets the EMA weights
     double cond_dropout = 0.1;             // P(both condition tokens zeroed): the unconditional case for CFG
@@ -59,5 +62,7 @@ nlohmann::json train_config_to_json(const TrainConfig& config);
 
 // Throws InputError naming `what` and the field for values out of range or an untrainable architecture.
 void validate_train_config(const TrainConfig& config, const std::string& what);
+// The same for the optimisation recipe alone: what a fine-tune, whose architecture is its bundle's, checks.
+void validate_train_recipe(const TrainConfig& config, const std::string& what);
 
 }  // namespace facemix

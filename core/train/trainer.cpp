@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <numbers>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -17,8 +19,10 @@
 #include <ATen/ops/ones.h>
 #include <ATen/ops/zeros.h>
 #include <nlohmann/json.hpp>
+#include <torch/nn/utils/clip_grad.h>
 #include <torch/optim/adamw.h>
 
+#include "bundle/model_hash.h"
 #include "bundle/model_networks.h"
 #include "bundle/random_bundle.h"
 #include "common/error.h"
@@ -34,6 +38,8 @@
 #include "nn/load_weights.h"
 #include "nn/unet.h"
 #include "train/autocast_scope.h"
+#include "train/latent_cache.h"
+#include "train/latent_target.h"
 #include "train/loss_plot.h"
 #include "train/token_dropout.h"
 
@@ -81,6 +87,11 @@ struct Trainer::State {
     std::shared_ptr<UNet> unet;
     std::shared_ptr<ClipVisionModel> encoder;
     std::shared_ptr<DescriptorProjection> face_projection;  // null unless the face token is the descriptor's
+    // Fine-tuning only: the frozen VAE and encoder (then `encoder` is null), the cache of their results,
+    // and the model_hash of the init bundle a resume must match ("" from scratch).
+    std::unique_ptr<LatentTarget> latent;
+    std::unique_ptr<LatentCache> cache;
+    std::string init_hash;
     std::vector<std::string> names;  // "unet.*", "encoder.*", "face_projection.*", one per entry of params
     std::vector<at::Tensor> params;
     std::vector<at::Tensor> ema;
@@ -105,8 +116,11 @@ struct Trainer::State {
     }
 
     double lr_at(std::int64_t step_index) const {
-        if (config.warmup <= 0) return config.lr;
-        return config.lr * std::min(1.0, static_cast<double>(step_index + 1) / static_cast<double>(config.warmup));
+        if (step_index < config.warmup) return config.lr * static_cast<double>(step_index + 1) / static_cast<double>(config.warmup);
+        if (config.lr_schedule == "constant") return config.lr;
+        const double progress = static_cast<double>(step_index - config.warmup) /
+                                static_cast<double>(std::max<std::int64_t>(1, config.steps - config.warmup));
+        return config.lr * 0.5 * (1.0 + std::cos(std::numbers::pi * std::min(1.0, progress)));
     }
 
     // The condition tokens [B, N, D] of a batch, with gradients into the encoder. The encoder sees
@@ -140,21 +154,33 @@ struct Trainer::State {
         const std::int64_t b = cpu_batch.target.size(0);
         const c10::Device device = target.device;
         const auto mine = [&](const at::Tensor& whole) { return whole.slice(0, share.begin, share.end).to(device); };
-        const at::Tensor noise = mine(at::randn(cpu_batch.target.sizes(), generator));
-        const at::Tensor t = mine(at::randint(alphas_cumprod.size(0), {b}, generator));
-        const at::Tensor u = at::rand({b}, generator);
-        const at::Tensor keep = mine(dropout ? kept_tokens(u, layout, {config.cond_dropout, config.face_dropout, config.background_dropout})
-                                             : at::ones({b, static_cast<std::int64_t>(layout.size()), 1}));
         FacePairBatch batch = cpu_batch;
         batch.target = mine(cpu_batch.target);
         batch.face_source = mine(cpu_batch.face_source);
         if (cpu_batch.face_descriptor.defined()) batch.face_descriptor = mine(cpu_batch.face_descriptor);
+        // A fine-tune denoises the frozen VAE's latent of the target, conditioned on the frozen encoder's
+        // tokens (from the cache when there is one); from scratch, the pixels and the trained encoder's.
+        at::Tensor x0 = batch.target, frozen_tokens;
+        if (cache) {
+            x0 = mine(cache->latents(cpu_batch));
+            frozen_tokens = mine(cache->tokens(cpu_batch));
+        } else if (latent) {
+            x0 = latent->latents(batch.target);
+            frozen_tokens = latent->tokens(batch.target, batch.face_source);
+        }
+        std::vector<std::int64_t> whole = x0.sizes().vec();
+        whole[0] = b;
+        const at::Tensor noise = mine(at::randn(whole, generator));
+        const at::Tensor t = mine(at::randint(alphas_cumprod.size(0), {b}, generator));
+        const at::Tensor u = at::rand({b}, generator);
+        const at::Tensor keep = mine(dropout ? kept_tokens(u, layout, {config.cond_dropout, config.face_dropout, config.background_dropout})
+                                             : at::ones({b, static_cast<std::int64_t>(layout.size()), 1}));
         const at::Tensor alpha = alphas_cumprod.index_select(0, t).view({share.size(), 1, 1, 1});
-        const at::Tensor noisy = alpha.sqrt() * batch.target + (1 - alpha).sqrt() * noise;
+        const at::Tensor noisy = alpha.sqrt() * x0 + (1 - alpha).sqrt() * noise;
         at::Tensor predicted;
         {
             const AutocastScope mixed_precision(target);
-            predicted = unet->forward(noisy, t, condition(batch) * keep);
+            predicted = unet->forward(noisy, t, (frozen_tokens.defined() ? frozen_tokens : condition(batch)) * keep);
         }
         return (predicted.to(at::kFloat) - noise).pow(2).mean();
     }
@@ -163,7 +189,13 @@ struct Trainer::State {
         TensorMap weights;
         const auto on_cpu = [](const at::Tensor& tensor) { return tensor.detach().to(c10::Device(c10::kCPU)).clone(); };
         for (const auto& [name, tensor] : module_weights(*unet)) weights.emplace("unet." + name, on_cpu(tensor));
-        for (const auto& [name, tensor] : module_weights(*encoder)) weights.emplace("encoder." + name, on_cpu(tensor));
+        if (encoder)
+            for (const auto& [name, tensor] : module_weights(*encoder)) weights.emplace("encoder." + name, on_cpu(tensor));
+        if (latent) {
+            // The init's own tensors, never modified: the bundle gets them bit for bit, in their dtype.
+            for (const auto& [name, tensor] : latent->vae_weights()) weights.emplace("vae." + name, tensor);
+            for (const auto& [name, tensor] : latent->encoder_weights()) weights.emplace("encoder." + name, tensor);
+        }
         if (face_projection)
             for (const auto& [name, tensor] : module_weights(*face_projection)) weights.emplace("face_projection." + name, on_cpu(tensor));
         if (use_ema)
@@ -176,10 +208,18 @@ std::filesystem::path Trainer::bundle_path(const std::filesystem::path& run) { r
 std::filesystem::path Trainer::state_path(const std::filesystem::path& run) { return run / "trainer_state.safetensors"; }
 
 Trainer::Trainer(TrainConfig config, const std::filesystem::path& data, const std::filesystem::path& run, std::string command,
-                 ComputeTarget target, DataParallel parallel) {
-    validate_train_config(config, "The training config");
+                 ComputeTarget target, const TrainerOptions& options, DataParallel parallel) {
+    if (options.init.empty() && !options.cache.empty())
+        throw InputError("A latent cache (--cache) holds the frozen networks' work of a fine-tune; it needs --init BUNDLE.");
+    if (options.init.empty()) validate_train_config(config, "The training config");
+    else validate_train_recipe(config, "The training config");
     if (target.dtype == at::kHalf)
         throw InputError("Training in fp16 needs loss scaling, which facemix does not have yet; train in bf16 or fp32.");
+    std::optional<ModelBundle> init;
+    if (!options.init.empty()) {
+        init = read_fine_tune_bundle(options.init);
+        config.architecture = fine_tune_manifest(*init, options.init.string());
+    }
     state_ = std::make_unique<State>(std::move(config), data, run, std::move(command), target);
     State& s = *state_;
     s.parallel = std::move(parallel);
@@ -192,31 +232,42 @@ Trainer::Trainer(TrainConfig config, const std::filesystem::path& data, const st
     if (s.manifest.conditioning.face_from_descriptor() && !s.dataset.has_descriptors())
         throw InputError("Dataset " + data.string() + " has no descriptors.safetensors, which a model whose face token is "
                                                       "the dlib descriptor trains on; make the dataset with facemix prep.");
-    const std::int64_t factor = std::int64_t{1} << (s.manifest.unet->levels() - 1);
+    std::int64_t factor = std::int64_t{1} << (s.manifest.unet->levels() - 1);
+    if (s.manifest.vae) factor <<= s.manifest.vae->levels() - 1;
     if (s.dataset.resolution() % factor != 0)
         throw InputError("Dataset " + data.string() + " has " + std::to_string(s.dataset.resolution()) +
-                         " px images; this UNet needs a multiple of " + std::to_string(factor) + ".");
+                         " px images; this model needs a multiple of " + std::to_string(factor) + ".");
     s.layout = token_layout(s.manifest.conditioning);
     const DiffusionSchedule schedule(s.manifest.schedule);
     s.alphas_cumprod = at::tensor(schedule.alphas_cumprod(), at::kDouble).to(at::kFloat).to(s.target.device);
 
-    // Fresh weights are a pure function of the seed; a resume overwrites them with the saved ones.
-    const ModelNetworks networks = build_networks(random_bundle(s.manifest, s.config.seed), "the initial weights");
+    // Fresh weights are a pure function of the seed, a fine-tune starts from the init's UNet; a resume
+    // overwrites them with the saved ones.
+    const ModelNetworks networks =
+        init ? build_networks(trainable_part(*init, s.manifest), options.init.string())
+             : build_networks(random_bundle(s.manifest, s.config.seed), "the initial weights");
     s.unet = networks.unet;
     s.encoder = networks.encoder;
     s.face_projection = networks.face_projection;
+    if (init) {
+        s.latent = std::make_unique<LatentTarget>(*init, s.manifest, s.target);
+        s.init_hash = model_hash(*init);
+        if (!options.cache.empty()) s.cache = std::make_unique<LatentCache>(options.cache, s.dataset, *s.latent, s.config.flip);
+    }
+    s.unet->set_gradient_checkpointing(options.checkpointing);
     s.unet->to(s.target.device);
-    s.encoder->to(s.target.device);
+    if (s.encoder) s.encoder->to(s.target.device);
     if (s.face_projection) s.face_projection->to(s.target.device);
     for (const auto& item : s.unet->named_parameters()) {
         s.names.push_back("unet." + item.key());
         s.params.push_back(item.value());
     }
-    // The encoder is frozen for inference (created without gradients); here it learns with the UNet.
-    for (const auto& item : s.encoder->named_parameters()) {
-        s.names.push_back("encoder." + item.key());
-        s.params.push_back(item.value());
-    }
+    // The encoder is frozen for inference (created without gradients); from scratch it learns with the UNet.
+    if (s.encoder)
+        for (const auto& item : s.encoder->named_parameters()) {
+            s.names.push_back("encoder." + item.key());
+            s.params.push_back(item.value());
+        }
     if (s.face_projection)
         for (const auto& item : s.face_projection->named_parameters()) {
             s.names.push_back("face_projection." + item.key());
@@ -224,7 +275,7 @@ Trainer::Trainer(TrainConfig config, const std::filesystem::path& data, const st
         }
     for (auto& param : s.params) param.set_requires_grad(true);
     s.unet->train();
-    s.encoder->train();
+    if (s.encoder) s.encoder->train();
     if (s.face_projection) s.face_projection->train();
     s.optimizer = std::make_unique<torch::optim::AdamW>(
         s.params, torch::optim::AdamWOptions(s.config.lr).weight_decay(s.config.weight_decay));
@@ -245,6 +296,9 @@ Trainer::Trainer(TrainConfig config, const std::filesystem::path& data, const st
         if (nlohmann::json::parse(field("config")) != resumable_part(s.config))
             throw InputError(run.string() + " holds a run made with another training config; use a new run folder or "
                                             "the same config.");
+        const auto saved_init = meta.find("init");  // absent in states of runs from scratch
+        if ((saved_init == meta.end() ? std::string() : saved_init->second) != s.init_hash)
+            throw InputError(run.string() + " holds a fine-tune of another bundle; use a new run folder or the same --init.");
         const TensorMap saved = file.read_all();
         const auto tensor = [&](const std::string& name) {
             const auto found = saved.find(name);
@@ -316,6 +370,8 @@ TrainStepReport Trainer::train_step() {
     }
     s.parallel.average_gradients(s.params);
     loss_sum = s.parallel.average(loss_sum);
+    // The norm of the whole step's gradient (all micro-batches and ranks in), the same on every rank.
+    if (c.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(s.params, c.max_grad_norm);
     const double lr = s.lr_at(s.step);
     for (auto& group : s.optimizer->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
     s.optimizer->step();
@@ -353,7 +409,10 @@ ModelBundle Trainer::ema_bundle() const {
                                       std::to_string(s.step) + ")"};
     for (auto& [name, tensor] : s.network_weights(true)) {
         const std::string network = name.substr(0, name.find('.'));
-        TensorMap& weights = network == "unet" ? bundle.unet : network == "encoder" ? bundle.encoder : bundle.face_projection;
+        TensorMap& weights = network == "unet"      ? bundle.unet
+                             : network == "vae"     ? bundle.vae
+                             : network == "encoder" ? bundle.encoder
+                                                    : bundle.face_projection;
         weights.emplace(name.substr(network.size() + 1), tensor);
     }
     return bundle;
@@ -381,7 +440,8 @@ void Trainer::save_checkpoint() {
                                   {"step", std::to_string(s.step)},
                                   {"adam_step", std::to_string(adam_step)},
                                   {"seconds", seconds},
-                                  {"config", resumable_part(s.config).dump()}};
+                                  {"config", resumable_part(s.config).dump()},
+                                  {"init", s.init_hash}};
     // The bundle first: a state never points past the bundle beside it.
     write_bundle(bundle_path(s.run), ema_bundle());
     write_safetensors(state_path(s.run), tensors, metadata);
