@@ -8,5 +8,6 @@ namespace facemix::cli {
 void add_bench_align(CLI::App& bench, int& exit_code);
 void add_bench_unet(CLI::App& bench, int& exit_code);
 void add_bench_mix(CLI::App& bench, int& exit_code);
+void add_bench_train(CLI::App& bench, int& exit_code);
 
 }  // namespace facemix::cli
