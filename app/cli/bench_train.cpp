@@ -8,13 +8,13 @@
 #include <ATen/Parallel.h>
 #include <c10/core/CachingDeviceAllocator.h>
 #include <nlohmann/json.hpp>
-#include <torch/optim/adamw.h>
 
 #include "bundle/random_bundle.h"
 #include "mix/compute_target.h"
 #include "nn/sd_v1_presets.h"
 #include "nn/unet.h"
 #include "train/autocast_scope.h"
+#include "train/fused_adamw.h"
 
 namespace facemix::cli {
 namespace {
@@ -44,14 +44,14 @@ double peak_cuda_allocated_gib(const c10::Device& device) {
 }
 
 // One training step as the trainer takes it (forward under autocast for bf16 with fp32 master weights,
-// ε-MSE in fp32, backward, AdamW), timed in this process; everything it holds is freed on return, before
+// ε-MSE in fp32, backward, the trainer's fused AdamW), timed in this process; everything it holds is freed on return, before
 // the reference starts.
 StepMeasurement measure_facemix_step(const UNetConfig& config, const BenchTrainArguments& args, const ComputeTarget& target) {
     at::manual_seed(0);
     UNet unet(config);
     unet.to(target.device);
     unet.train();
-    torch::optim::AdamW optimizer(unet.parameters(), torch::optim::AdamWOptions(1e-4).weight_decay(1e-2));
+    FusedAdamW optimizer(unet.parameters(), torch::optim::AdamWOptions(1e-4).weight_decay(1e-2));
     const std::int64_t latent = args.size / 8;
     const auto on_device = at::TensorOptions().device(target.device);
     const at::Tensor latents = at::randn({args.batch, config.in_channels, latent, latent}, on_device);
