@@ -9,5 +9,6 @@ void add_bench_align(CLI::App& bench, int& exit_code);
 void add_bench_unet(CLI::App& bench, int& exit_code);
 void add_bench_mix(CLI::App& bench, int& exit_code);
 void add_bench_soak(CLI::App& bench, int& exit_code);
+void add_bench_train(CLI::App& bench, int& exit_code);
 
 }  // namespace facemix::cli

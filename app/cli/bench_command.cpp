@@ -9,6 +9,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
     add_bench_unet(*bench, exit_code);
     add_bench_mix(*bench, exit_code);
     add_bench_soak(*bench, exit_code);
+    add_bench_train(*bench, exit_code);
 }
 
 }  // namespace facemix::cli

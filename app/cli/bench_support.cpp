@@ -1,5 +1,8 @@
 #include "cli/bench_support.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -47,6 +50,28 @@ std::vector<MixSource> random_sources(const char* prefix, int count, int size, i
         sources.push_back(source);
     }
     return sources;
+}
+
+std::optional<nlohmann::json> run_reference_script(const std::string& script, const std::string& arguments) {
+    const char* venv = std::getenv("FACEMIX_VENV");
+    const char* home = std::getenv("HOME");
+    const std::string python = venv ? std::string(venv) + "/bin/python"
+                                     : std::string(home ? home : "") + "/.local/share/facemix/venv/bin/python";
+    const std::string command =
+        "'" + python + "' '" FACEMIX_SOURCE_DIR "/tools/goldens/" + script + "' " + arguments + " 2>/dev/null";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (!pipe) return std::nullopt;
+    std::string output;
+    char buffer[512];
+    while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
+    if (::pclose(pipe) != 0) return std::nullopt;
+    const auto last_object = output.rfind('{');
+    if (last_object == std::string::npos) return std::nullopt;
+    try {
+        return nlohmann::json::parse(output.substr(last_object));
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
 }
 
 }  // namespace facemix::cli

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "mix/mix_job.h"
+#include <nlohmann/json.hpp>
 
 namespace facemix::cli {
 
@@ -33,5 +36,11 @@ double median_ms(int runs, Work&& work) {
     std::sort(times.begin(), times.end());
     return times[times.size() / 2];
 }
+
+// Runs the PyTorch reference tools/goldens/<script> with `arguments` (already shell-quoted) in the facemix
+// venv's Python ($FACEMIX_VENV, else ~/.local/share/facemix/venv), in its own process and on the same torch,
+// and returns the JSON object it prints last. A reference is optional: nullopt when Python, diffusers or the
+// script fails, which the benches report as "not available".
+std::optional<nlohmann::json> run_reference_script(const std::string& script, const std::string& arguments);
 
 }  // namespace facemix::cli

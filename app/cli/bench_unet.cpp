@@ -9,13 +9,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
-#include <optional>
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
-#include <nlohmann/json.hpp>
 
 namespace facemix::cli {
 namespace {
@@ -27,28 +24,6 @@ struct BenchUNetArguments {
     bool reference = true;
     bool full_model = true;
 };
-
-// The same forward in diffusers' UNet2DConditionModel on the same torch, when Python has it; the
-// ratio is only meaningful when both run in this process's conditions, so it runs right here.
-std::optional<nlohmann::json> diffusers_reference(const BenchUNetArguments& args) {
-    const char* venv = std::getenv("FACEMIX_VENV");
-    const std::string python = venv ? std::string(venv) + "/bin/python"
-                                     : std::string(std::getenv("HOME") ? std::getenv("HOME") : "") + "/.local/share/facemix/venv/bin/python";
-    const std::string command = "'" + python + "' '" FACEMIX_SOURCE_DIR "/tools/goldens/bench_unet_diffusers.py' --runs " +
-                                std::to_string(args.runs) + " --dtype " + args.dtype + (args.channels_last ? " --channels-last" : "") +
-                                " 2>/dev/null";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) return std::nullopt;
-    std::string output;
-    char buffer[512];
-    while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
-    if (::pclose(pipe) != 0) return std::nullopt;
-    try {
-        return nlohmann::json::parse(output.substr(output.rfind('{')));
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-}
 
 int run_bench_unet(const BenchUNetArguments& args) {
     const at::ScalarType dtype = args.dtype == "bf16" ? at::kBFloat16 : at::kFloat;
@@ -74,7 +49,11 @@ int run_bench_unet(const BenchUNetArguments& args) {
     }
 
     if (args.reference) {
-        if (const auto reference = diffusers_reference(args)) {
+        // The same forward in diffusers' UNet2DConditionModel on the same torch; the ratio is only
+        // meaningful when both run in this machine's conditions, so it runs right here.
+        const std::string arguments = "--runs " + std::to_string(args.runs) + " --dtype " + args.dtype +
+                                      (args.channels_last ? " --channels-last" : "");
+        if (const auto reference = run_reference_script("bench_unet_diffusers.py", arguments)) {
             for (const auto& [pixels, ms] : ours) {
                 const std::string key = "res" + std::to_string(pixels) + "_ms";
                 if (!reference->contains(key)) continue;

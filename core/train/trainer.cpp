@@ -40,6 +40,7 @@
 #include "train/autocast_scope.h"
 #include "train/latent_cache.h"
 #include "train/latent_target.h"
+#include "train/fused_adamw.h"
 #include "train/loss_plot.h"
 #include "train/token_dropout.h"
 
@@ -95,7 +96,7 @@ struct Trainer::State {
     std::vector<std::string> names;  // "unet.*", "encoder.*", "face_projection.*", one per entry of params
     std::vector<at::Tensor> params;
     std::vector<at::Tensor> ema;
-    std::unique_ptr<torch::optim::AdamW> optimizer;
+    std::unique_ptr<FusedAdamW> optimizer;
     std::int64_t step = 0;
     double seconds_before = 0.0;  // training time of earlier sessions of this run
     std::chrono::steady_clock::time_point session_start = std::chrono::steady_clock::now();
@@ -277,7 +278,7 @@ Trainer::Trainer(TrainConfig config, const std::filesystem::path& data, const st
     s.unet->train();
     if (s.encoder) s.encoder->train();
     if (s.face_projection) s.face_projection->train();
-    s.optimizer = std::make_unique<torch::optim::AdamW>(
+    s.optimizer = std::make_unique<FusedAdamW>(
         s.params, torch::optim::AdamWOptions(s.config.lr).weight_decay(s.config.weight_decay));
 
     std::filesystem::create_directories(run);
