@@ -28,7 +28,7 @@ struct HeldoutPerson {
     std::int64_t reference = 0;  // labels.csv row of another photo of the person
     // The rows of the person's other photos (neither the source's nor the reference's photo, one row
     // per photo, in labels.csv order): what a several-photo source adds to `source`.
-    std::vector<std::int64_t> more_sources;
+    std::vector<std::int64_t> more_sources{};
 };
 
 class HeldoutDataset {

@@ -23,7 +23,7 @@ struct MixSource {
     int face_index = 0;      // 0 = the largest face in the photo
     cv::Mat aligned;         // 8-bit BGR, square
     double weight = 1.0;     // its share of its person's mean, relative to the others' (> 0)
-    std::vector<MixSource> same_person;
+    std::vector<MixSource> same_person{};
 
     SourceRecord record() const;  // adds the hash of the aligned pixels
     // This photo and the others of its person, with their weights summing to 1. InputError when a

@@ -20,7 +20,7 @@ struct SourceRecord {
     std::string aligned_hash;
     // A person given by several photos: this photo's share of the mean (relative), and the others.
     double weight = 1.0;
-    std::vector<SourceRecord> same_person;
+    std::vector<SourceRecord> same_person{};
 
     friend bool operator==(const SourceRecord&, const SourceRecord&) = default;
 };
