@@ -138,24 +138,23 @@ TEST(MixEngine, CancelFromAnotherThreadStopsWithinOneUNetCall) {
     job.settings.steps = 500;
     std::stop_source stop;
     SamplingStats stats;
-    std::atomic<bool> started{false};
-    std::chrono::steady_clock::time_point requested;
+    std::atomic<int> last_step{0};
+    std::atomic<int> step_at_request{-1};
     std::thread canceller([&] {
-        while (!started) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        requested = std::chrono::steady_clock::now();
+        while (last_step < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        step_at_request = last_step.load();
         stop.request_stop();
     });
     std::string error;
     MixCallbacks callbacks{[&](const CellResult& cell) { error = cell.error; },
-                           [&](const JobProgress& progress) { started = started || progress.step >= 2; }};
+                           [&](const JobProgress& progress) { last_step = progress.step; }};
     EXPECT_THROW(engine.run(job, callbacks, stop.get_token(), &stats), Cancelled);
-    started = true;  // lets the canceller finish even when the job ended some other way
-    const double latency = std::chrono::duration<double>(std::chrono::steady_clock::now() - requested).count();
+    last_step = 500;  // lets the canceller finish even when the job ended some other way
     canceller.join();
-    const double per_call = stats.unet_seconds / static_cast<double>(stats.unet_calls);
-    EXPECT_LT(stats.unet_calls, 500) << error;
-    // The time to notice is at most the UNet call in flight plus one sampler step; allow scheduling noise.
-    EXPECT_LT(latency, 2.0 * per_call + 0.05) << "latency " << latency << " s, one UNet call " << per_call << " s";
+    ASSERT_GE(step_at_request, 2) << error;
+    // Counted in UNet calls, not seconds, so a loaded machine cannot fail it: at most the call that was
+    // in flight when the request came runs after it.
+    EXPECT_LE(stats.unet_calls, step_at_request + 1) << error;
 }
 
 TEST(MixEngine, RecipeRoundTripsThroughThePngAndReplaysTheSamePixels) {
