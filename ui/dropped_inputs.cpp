@@ -7,13 +7,11 @@
 #include <QMimeData>
 #include <QUrl>
 
+#include "io/image_inputs.h"
+
 namespace facemix::ui {
 
-bool has_photo_suffix(const QString& path) {
-    // The formats core's load_image decodes (OpenCV's codecs as built on the supported systems).
-    static const QStringList suffixes = {"jpg", "jpeg", "png", "bmp", "webp", "tif", "tiff", "ppm", "pgm", "pnm"};
-    return suffixes.contains(QFileInfo(path).suffix().toLower());
-}
+bool has_photo_suffix(const QString& path) { return facemix::has_image_extension(path.toStdString()); }
 
 DroppedInputs dropped_inputs(const QMimeData& mime) {
     DroppedInputs inputs;

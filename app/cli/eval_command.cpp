@@ -162,16 +162,17 @@ std::string people_table(const HeldoutDataset& dataset, const HeldoutChoice& cho
     return text;
 }
 
-// Generates a held-out job's cells into `cells` (a folder under the output) and scores them.
+// Generates a held-out job's cells into `cells` (a folder under the output), with a contact sheet of
+// them when `sheet` names one, and scores them.
 HeldoutFigures generate_and_score(const MixJob& job, MixEngine& engine, FaceDescriptor& recognizer, const std::filesystem::path& folder,
-                                  const std::string& cells, const std::vector<HeldoutPersonDescriptors>& face_people,
+                                  const std::string& cells, const std::string& sheet, const std::vector<HeldoutPersonDescriptors>& face_people,
                                   const std::vector<HeldoutPersonDescriptors>& background_people, int& code) {
     std::error_code error;
     std::filesystem::create_directories(folder / cells, error);
     if (error) throw InputError("Cannot create the output folder " + (folder / cells).string() + ".");
     JobOutput output(folder, job, [&](const MixJob& j, const CellRequest& cell) { return cells + "/" + JobOutput::grid_cell_name(j, cell); });
     code = output.run(engine, interrupt_token());
-    if (cells == "cells") output.write_contact_sheet("contact_sheet.png");
+    if (!sheet.empty()) output.write_contact_sheet(sheet);
     if (code == kExitInterrupted) return {};
     std::cerr << "describing " << output.results().size() << " cells with dlib's ResNet\n";
     std::vector<HeldoutCellMeasure> measures;
@@ -227,7 +228,7 @@ int run_heldout_eval(EvalArguments& args) {
 
     const std::filesystem::path folder(args.output_dir);
     int code = kExitOk;
-    const HeldoutFigures figures = generate_and_score(job, *engine, recognizer, folder, "cells", face_people, background_people, code);
+    const HeldoutFigures figures = generate_and_score(job, *engine, recognizer, folder, "cells", "contact_sheet.png", face_people, background_people, code);
     if (code == kExitInterrupted) return code;
     std::string comparison;
     if (photos > 1) {
@@ -236,7 +237,7 @@ int run_heldout_eval(EvalArguments& args) {
         for (auto& source : one_photo.faces) source.same_person.clear();
         int one_code = kExitOk;
         const HeldoutFigures alone =
-            generate_and_score(one_photo, *engine, recognizer, folder, "cells-one-photo", face_people, background_people, one_code);
+            generate_and_score(one_photo, *engine, recognizer, folder, "cells-one-photo", {}, face_people, background_people, one_code);
         if (one_code == kExitInterrupted) return one_code;
         code = std::max(code, one_code);
         comparison = photo_count_comparison_markdown(alone, figures, photos);

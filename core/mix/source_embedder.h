@@ -1,6 +1,5 @@
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -13,6 +12,7 @@
 #include <opencv2/core/mat.hpp>
 
 #include "bundle/model_manifest.h"
+#include "identity/face_descriptor.h"
 #include "mix/compute_target.h"
 #include "mix/condition_tokens.h"
 
@@ -20,8 +20,6 @@ namespace facemix {
 
 class ClipVisionModel;
 class DescriptorProjection;
-class FaceDescriptor;
-using FaceDescriptorVector = std::array<float, 128>;
 
 // Embeds the parts of aligned images with the bundle's encoder and remembers every result by the hash
 // of the aligned pixels and the part, so a face used in every row of a grid, or again in the next run

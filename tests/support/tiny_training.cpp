@@ -1,5 +1,8 @@
 #include "support/tiny_training.h"
 
+#include <gtest/gtest.h>
+
+#include "mix/mix_engine.h"
 #include "support/test_data.h"
 #include "train/synthetic_dataset.h"
 
@@ -37,6 +40,21 @@ TrainConfig tiny_config(std::int64_t steps) {
     config.checkpoint_every = 0;
     config.seed = 11;
     return config;
+}
+
+cv::Mat mix_one_cell(const ModelBundle& bundle, const FacePairDataset& data) {
+    MixEngine engine(bundle, "model", ComputeTarget{});
+    MixJob job;
+    job.faces.push_back({data.file(12), data.file(12), 0, data.image_bgr(12)});
+    job.backgrounds.push_back({data.file(15), data.file(15), 0, data.image_bgr(15)});
+    job.settings.steps = 5;
+    job.cells = grid_cells(1, 1, 3, SeedPolicy::Fixed);
+    std::vector<CellResult> cells;
+    engine.run(job, {[&](const CellResult& cell) { cells.push_back(cell); }, {}}, std::stop_token());
+    EXPECT_EQ(cells.size(), 1u);
+    if (cells.empty()) return {};
+    EXPECT_TRUE(cells.front().ok()) << cells.front().error;
+    return cells.front().image;
 }
 
 }  // namespace facemix::test

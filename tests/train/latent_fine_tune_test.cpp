@@ -4,10 +4,10 @@
 #include "common/one_intra_op_thread.h"
 #include "mix/mix_engine.h"
 #include "support/test_data.h"
+#include "support/tiny_training.h"
 #include "train/face_pair_dataset.h"
 #include "train/latent_cache.h"
 #include "train/latent_target.h"
-#include "train/synthetic_dataset.h"
 #include "train/train_config.h"
 #include "train/trainer.h"
 
@@ -23,23 +23,6 @@
 
 namespace facemix {
 namespace {
-
-// 6 identities x 3 renders at 64 px, rendered once for the whole suite.
-const std::filesystem::path& face_dataset() {
-    static test::TempDir folder;
-    static const bool written = [] {
-        SyntheticDatasetOptions options;
-        options.output = folder.path();
-        options.identities = 6;
-        options.renders = 3;
-        options.seed = 5;
-        options.size = 64;
-        write_synthetic_dataset(options);
-        return true;
-    }();
-    (void)written;
-    return folder.path();
-}
 
 // The "tiny" SD architecture (VAE with 4-channel latents at half the resolution, 32 px) with random
 // weights, written as a bundle file: what `facemix train --init` fine-tunes in these tests.
@@ -86,19 +69,6 @@ std::string input_error(const std::function<void()>& action) {
     return "(no InputError)";
 }
 
-cv::Mat mix_one(const ModelBundle& bundle, const FacePairDataset& data) {
-    MixEngine engine(bundle, "model", ComputeTarget{});
-    MixJob job;
-    job.faces.push_back({data.file(12), data.file(12), 0, data.image_bgr(12)});
-    job.backgrounds.push_back({data.file(15), data.file(15), 0, data.image_bgr(15)});
-    job.settings.steps = 5;
-    job.cells = grid_cells(1, 1, 3, SeedPolicy::Fixed);
-    std::vector<CellResult> cells;
-    engine.run(job, {[&](const CellResult& cell) { cells.push_back(cell); }, {}}, std::stop_token());
-    EXPECT_EQ(cells.size(), 1u);
-    EXPECT_TRUE(cells.at(0).ok()) << cells.at(0).error;
-    return cells.at(0).image;
-}
 
 double max_difference(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
 
@@ -110,7 +80,7 @@ TEST(LatentFineTune, LowersTheLossKeepsTheFrozenNetworksAndTheBundleMixes) {
     TrainConfig config = fine_tune_config(30);
     config.lr_schedule = "cosine";
     config.max_grad_norm = 1.0;
-    Trainer trainer(config, face_dataset(), run.path(), "test", {}, fine_tune(init_path));
+    Trainer trainer(config, test::tiny_dataset(), run.path(), "test", {}, fine_tune(init_path));
     EXPECT_EQ(trainer.dataset().resolution(), 32);  // the bundle's native resolution
     const double initial = trainer.evaluation_loss(8);
     trainer.train({}, {});
@@ -134,7 +104,7 @@ TEST(LatentFineTune, LowersTheLossKeepsTheFrozenNetworksAndTheBundleMixes) {
     for (const auto& [name, tensor] : init.unet) unet_change = std::max(unet_change, max_difference(bundle.unet.at(name), tensor));
     EXPECT_GT(unet_change, 1e-3);
 
-    const cv::Mat before = mix_one(init, trainer.dataset()), after = mix_one(bundle, trainer.dataset());
+    const cv::Mat before = test::mix_one_cell(init, trainer.dataset()), after = test::mix_one_cell(bundle, trainer.dataset());
     ASSERT_EQ(after.size(), cv::Size(32, 32));
     const double mean_change = cv::norm(before, after, cv::NORM_L1) / static_cast<double>(after.total() * 3);
     std::cout << "mean change of the mixed image: " << mean_change << " levels\n";
@@ -145,23 +115,23 @@ TEST(LatentFineTune, BadInputIsRefusedWithOneSentence) {
     const OneIntraOpThread one_thread;
     test::TempDir folder, run;
     const TrainConfig config = fine_tune_config(1);
-    EXPECT_NE(input_error([&] { Trainer t(config, face_dataset(), run.path(), {}, {}, fine_tune(folder.path() / "none.safetensors")); })
+    EXPECT_NE(input_error([&] { Trainer t(config, test::tiny_dataset(), run.path(), {}, {}, fine_tune(folder.path() / "none.safetensors")); })
                   .find("none.safetensors, does not exist"),
               std::string::npos);
     const std::filesystem::path pixel = folder.path() / "pixel.safetensors";
     write_bundle(pixel, random_bundle(tiny_pixel_manifest(32), 1));
-    EXPECT_NE(input_error([&] { Trainer t(config, face_dataset(), run.path(), {}, {}, fine_tune(pixel)); }).find("has no VAE"),
+    EXPECT_NE(input_error([&] { Trainer t(config, test::tiny_dataset(), run.path(), {}, {}, fine_tune(pixel)); }).find("has no VAE"),
               std::string::npos);
-    EXPECT_NE(input_error([&] { Trainer t(config, face_dataset(), run.path(), {}, {}, fine_tune({}, folder.path())); })
+    EXPECT_NE(input_error([&] { Trainer t(config, test::tiny_dataset(), run.path(), {}, {}, fine_tune({}, folder.path())); })
                   .find("needs --init"),
               std::string::npos);
     // A run resumes only from the bundle it started from.
     const std::filesystem::path a = write_tiny_sd_bundle(folder.path(), 3), b = write_tiny_sd_bundle(folder.path(), 4);
     {
-        Trainer first(config, face_dataset(), run.path(), {}, {}, fine_tune(a));
+        Trainer first(config, test::tiny_dataset(), run.path(), {}, {}, fine_tune(a));
         first.save_checkpoint();
     }
-    EXPECT_NE(input_error([&] { Trainer t(config, face_dataset(), run.path(), {}, {}, fine_tune(b)); }).find("another bundle"),
+    EXPECT_NE(input_error([&] { Trainer t(config, test::tiny_dataset(), run.path(), {}, {}, fine_tune(b)); }).find("another bundle"),
               std::string::npos);
 }
 
@@ -171,7 +141,7 @@ TEST(LatentCache, ReproducesTheOnTheFlyLatentsAndTokensAndRefusesAnotherBundle) 
     const ModelBundle init = random_bundle(face_mixer_manifest("tiny"), 3);
     const ModelManifest manifest = fine_tune_manifest(init, "the tiny bundle");
     const LatentTarget target(init, manifest, {});
-    const FacePairDataset data(face_dataset(), 32, 2);
+    const FacePairDataset data(test::tiny_dataset(), 32, 2);
     const LatentCache cache(cache_dir.path(), data, target, true);
     EXPECT_TRUE(cache.computed());
     const FacePairBatch batch = data.sample(7, 16, 0.5, true);
@@ -199,9 +169,9 @@ TEST(LatentCache, ReproducesTheOnTheFlyLatentsAndTokensAndRefusesAnotherBundle) 
     // A trainer reading the cache computes the loss it computes without one.
     const std::filesystem::path init_path = write_tiny_sd_bundle(folder.path(), 3);
     test::TempDir run_a, run_b, trainer_cache;
-    const Trainer with_cache(fine_tune_config(1), face_dataset(), run_a.path(), {}, {},
+    const Trainer with_cache(fine_tune_config(1), test::tiny_dataset(), run_a.path(), {}, {},
                              fine_tune(init_path, trainer_cache.path()));
-    const Trainer without(fine_tune_config(1), face_dataset(), run_b.path(), {}, {}, fine_tune(init_path));
+    const Trainer without(fine_tune_config(1), test::tiny_dataset(), run_b.path(), {}, {}, fine_tune(init_path));
     EXPECT_NEAR(with_cache.evaluation_loss(8), without.evaluation_loss(8), 1e-5);
     EXPECT_TRUE(std::filesystem::exists(LatentCache::file(trainer_cache.path())));
 }
@@ -220,7 +190,7 @@ TEST(TrainSchedule, CosineDecaysAfterTheWarmUpAndClippingShrinksTheStep) {
     config.checkpoint_every = 0;
     EXPECT_EQ(train_config_from_json(train_config_to_json(config), "round trip"), config);
     test::TempDir run;
-    Trainer trainer(config, face_dataset(), run.path());
+    Trainer trainer(config, test::tiny_dataset(), run.path());
     const double expected[] = {0.5e-3, 1e-3, 1e-3, 0.5e-3 * (1 + std::cos(std::numbers::pi / 4)), 0.5e-3,
                                0.5e-3 * (1 + std::cos(3 * std::numbers::pi / 4))};
     for (const double lr : expected) EXPECT_NEAR(trainer.train_step().lr, lr, 1e-15);
@@ -233,7 +203,7 @@ TEST(TrainSchedule, CosineDecaysAfterTheWarmUpAndClippingShrinksTheStep) {
         one.warmup = 0;
         one.max_grad_norm = max_grad_norm;
         test::TempDir folder;
-        Trainer t(one, face_dataset(), folder.path());
+        Trainer t(one, test::tiny_dataset(), folder.path());
         const TensorMap before = t.weights();
         t.train_step();
         double change = 0;

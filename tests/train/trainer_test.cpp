@@ -122,18 +122,7 @@ TEST(Trainer, ResumeContinuesBitIdenticallyAndTheBundleGeneratesInMixEngine) {
     // The bundle is a pixel-space face mixer at the dataset's resolution that MixEngine runs unchanged.
     EXPECT_FALSE(bundle_b.manifest.latent_space());
     EXPECT_EQ(bundle_b.manifest.native_resolution, 16);
-    MixEngine engine(bundle_b, "trained", ComputeTarget{});
-    const FacePairDataset& data = whole.dataset();
-    MixJob job;
-    job.faces.push_back({data.file(12), data.file(12), 0, data.image_bgr(12)});
-    job.backgrounds.push_back({data.file(15), data.file(15), 0, data.image_bgr(15)});
-    job.settings.steps = 5;
-    job.cells = grid_cells(1, 1, 3, SeedPolicy::Fixed);
-    std::vector<CellResult> cells;
-    engine.run(job, {[&](const CellResult& cell) { cells.push_back(cell); }, {}}, std::stop_token());
-    ASSERT_EQ(cells.size(), 1u);
-    ASSERT_TRUE(cells[0].ok()) << cells[0].error;
-    EXPECT_EQ(cells[0].image.size(), cv::Size(16, 16));
+    EXPECT_EQ(test::mix_one_cell(bundle_b, whole.dataset()).size(), cv::Size(16, 16));
 
     // The end of a run leaves a 2 x 2 sample grid: 3 tiles of 64 px and 2 gaps of 4 px a side.
     const cv::Mat grid = load_image(straight.path() / "samples" / "step_0000010.png");
