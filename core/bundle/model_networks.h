@@ -5,6 +5,7 @@
 #include <ATen/core/Tensor.h>
 
 #include "bundle/model_bundle.h"
+#include "nn/weight_transfer.h"
 
 namespace facemix {
 
@@ -23,7 +24,9 @@ struct ModelNetworks {
 };
 
 // Throws InputError (from load_weights) naming `what` when any network's weights do not fit its config
-// exactly, so a bundle that converts is a bundle that runs.
-ModelNetworks build_networks(const ModelBundle& bundle, const std::string& what, at::ScalarType dtype = at::kFloat);
+// exactly, so a bundle that converts is a bundle that runs. The networks are created in `dtype` (never a
+// float32 copy first) and hold their weights as `transfer` says.
+ModelNetworks build_networks(const ModelBundle& bundle, const std::string& what, at::ScalarType dtype = at::kFloat,
+                             WeightTransfer transfer = WeightTransfer::Copy);
 
 }  // namespace facemix

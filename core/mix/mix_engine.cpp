@@ -53,7 +53,8 @@ MixEngine::MixEngine(const ModelBundle& bundle, std::string model_name, ComputeT
                          "-wide tokens but its UNet attends to " + std::to_string(manifest_.unet->context_dim) + "-wide tokens.");
     layout_ = token_layout(manifest_.conditioning);
     unconditional_tokens(manifest_.conditioning, manifest_.unet->context_dim);
-    networks_ = build_networks(bundle, model_name_, target_.dtype);
+    // The engine never changes its weights, so its networks hold the bundle's own tensors.
+    networks_ = build_networks(bundle, model_name_, target_.dtype, WeightTransfer::Share);
     networks_.unet->to(target_.device);
     if (networks_.vae) networks_.vae->to(target_.device);
     networks_.encoder->to(target_.device);

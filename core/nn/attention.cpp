@@ -5,6 +5,8 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 
+#include "nn/mixed_precision.h"
+
 namespace facemix {
 
 struct Attention::Layers {
@@ -35,9 +37,9 @@ at::Tensor Attention::forward(const at::Tensor& x, const at::Tensor& context) {
         return t.unflatten(-1, {heads_, -1}).transpose(1, 2);  // [B, N, C] -> [B, heads, N, C / heads]
     };
     const at::Tensor attended = at::scaled_dot_product_attention(
-        split_heads(layers_->to_q->forward(x)), split_heads(layers_->to_k->forward(source)),
-        split_heads(layers_->to_v->forward(source)));
-    return layers_->to_out->forward(attended.transpose(1, 2).flatten(2));
+        split_heads(linear(*layers_->to_q, x)), split_heads(linear(*layers_->to_k, source)),
+        split_heads(linear(*layers_->to_v, source)));
+    return linear(*layers_->to_out, attended.transpose(1, 2).flatten(2));
 }
 
 struct ImageSelfAttention::Norm {
@@ -54,7 +56,7 @@ ImageSelfAttention::ImageSelfAttention(std::int64_t channels, std::int64_t norm_
 ImageSelfAttention::~ImageSelfAttention() = default;
 
 at::Tensor ImageSelfAttention::forward(const at::Tensor& image) {
-    const at::Tensor pixels = norm_->group_norm->forward(image).flatten(2).transpose(1, 2);  // [B, H*W, C]
+    const at::Tensor pixels = group_norm(*norm_->group_norm, image).flatten(2).transpose(1, 2);  // [B, H*W, C]
     return image + Attention::forward(pixels).transpose(1, 2).reshape(image.sizes());
 }
 

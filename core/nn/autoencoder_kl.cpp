@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "nn/down_block.h"
 #include "nn/mid_block.h"
+#include "nn/mixed_precision.h"
 #include "nn/up_block.h"
 
 namespace facemix {
@@ -51,10 +52,10 @@ public:
     }
 
     at::Tensor forward(const at::Tensor& image) {
-        at::Tensor x = conv_in_->forward(image);
+        at::Tensor x = conv2d(*conv_in_, image);
         for (const auto& block : blocks_) x = block->forward(x, {}, {});
         x = mid_block_->forward(x);
-        return conv_out_->forward(at::silu(conv_norm_out_->forward(x)));
+        return conv2d(*conv_out_, at::silu(group_norm(*conv_norm_out_, x)));
     }
 
 private:
@@ -90,9 +91,9 @@ public:
     }
 
     at::Tensor forward(const at::Tensor& latents) {
-        at::Tensor x = mid_block_->forward(conv_in_->forward(latents));
+        at::Tensor x = mid_block_->forward(conv2d(*conv_in_, latents));
         for (const auto& block : blocks_) x = block->forward(x, {}, {});
-        return conv_out_->forward(at::silu(conv_norm_out_->forward(x)));
+        return conv2d(*conv_out_, at::silu(group_norm(*conv_norm_out_, x)));
     }
 
 private:
@@ -126,7 +127,7 @@ AutoencoderKL::~AutoencoderKL() = default;
 std::pair<at::Tensor, at::Tensor> AutoencoderKL::posterior(const at::Tensor& image) {
     if (image.dim() != 4 || image.size(1) != config_.in_channels)
         throw InputError("the autoencoder expects images [B, " + std::to_string(config_.in_channels) + ", H, W]");
-    const auto moments = layers_->quant_conv->forward(layers_->encoder->forward(image.to(layers_->quant_conv->weight.options())));
+    const auto moments = conv2d(*layers_->quant_conv, layers_->encoder->forward(image.to(layers_->quant_conv->weight.device(), activation_dtype(layers_->quant_conv->weight))));
     const auto halves = moments.chunk(2, 1);
     // The reference clamps the log-variance so that exp() can neither vanish nor overflow.
     return {halves[0], halves[1].clamp(-30.0, 20.0)};
@@ -146,8 +147,8 @@ at::Tensor AutoencoderKL::encode_sampled(const at::Tensor& image, at::Generator 
 at::Tensor AutoencoderKL::decode(const at::Tensor& latents) {
     if (latents.dim() != 4 || latents.size(1) != config_.latent_channels)
         throw InputError("the autoencoder expects latents [B, " + std::to_string(config_.latent_channels) + ", h, w]");
-    const at::Tensor unscaled = latents.to(layers_->post_quant_conv->weight.options()) / config_.scaling_factor;
-    return layers_->decoder->forward(layers_->post_quant_conv->forward(unscaled)).to(latents.scalar_type());
+    const at::Tensor unscaled = latents.to(layers_->post_quant_conv->weight.device(), activation_dtype(layers_->post_quant_conv->weight)) / config_.scaling_factor;
+    return layers_->decoder->forward(conv2d(*layers_->post_quant_conv, unscaled)).to(latents.scalar_type());
 }
 
 }  // namespace facemix

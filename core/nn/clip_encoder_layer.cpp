@@ -4,6 +4,8 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 
+#include "nn/mixed_precision.h"
+
 namespace facemix {
 
 // Multi-head self-attention with separate q/k/v projections (transformers' layout; OpenAI's fused
@@ -20,10 +22,10 @@ struct ClipEncoderLayer::SelfAttention : torch::nn::Module {
         const std::int64_t batch = tokens.size(0);
         const std::int64_t count = tokens.size(1);
         const auto per_head = [&](torch::nn::Linear& projection) {
-            return projection->forward(tokens).view({batch, count, heads, -1}).transpose(1, 2);
+            return linear(*projection, tokens).view({batch, count, heads, -1}).transpose(1, 2);
         };
         const at::Tensor attended = at::scaled_dot_product_attention(per_head(q_proj), per_head(k_proj), per_head(v_proj));
-        return out_proj->forward(attended.transpose(1, 2).reshape({batch, count, -1}));
+        return linear(*out_proj, attended.transpose(1, 2).reshape({batch, count, -1}));
     }
 
     std::int64_t heads;
@@ -37,10 +39,10 @@ struct ClipEncoderLayer::Mlp : torch::nn::Module {
           fc2(register_module("fc2", torch::nn::Linear(config.intermediate_size, config.width))) {}
 
     at::Tensor forward(const at::Tensor& tokens) {
-        const at::Tensor hidden = fc1->forward(tokens);
+        const at::Tensor hidden = linear(*fc1, tokens);
         const at::Tensor activated =
             activation == ClipActivation::QuickGelu ? hidden * at::sigmoid(1.702 * hidden) : at::gelu(hidden);
-        return fc2->forward(activated);
+        return linear(*fc2, activated);
     }
 
     ClipActivation activation;
@@ -61,8 +63,8 @@ ClipEncoderLayer::ClipEncoderLayer(const ClipVisionConfig& config)
 ClipEncoderLayer::~ClipEncoderLayer() = default;
 
 at::Tensor ClipEncoderLayer::forward(const at::Tensor& tokens) {
-    const at::Tensor attended = tokens + self_attn_->forward(layer_norm1_->forward(tokens));
-    return attended + mlp_->forward(layer_norm2_->forward(attended));
+    const at::Tensor attended = tokens + self_attn_->forward(layer_norm(*layer_norm1_, tokens));
+    return attended + mlp_->forward(layer_norm(*layer_norm2_, attended));
 }
 
 }  // namespace facemix

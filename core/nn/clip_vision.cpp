@@ -1,6 +1,7 @@
 #include "nn/clip_vision.h"
 
 #include "nn/clip_encoder_layer.h"
+#include "nn/mixed_precision.h"
 
 #include <stdexcept>
 #include <string>
@@ -43,7 +44,7 @@ struct Embeddings : torch::nn::Module {
 
     // [B, 3, S, S] -> [B, 1 + grid^2, width]: the class token first, then patches row by row.
     at::Tensor forward(const at::Tensor& pixel_values) {
-        const at::Tensor patches = patch_embedding->forward(pixel_values).flatten(2).transpose(1, 2);
+        const at::Tensor patches = conv2d(*patch_embedding, pixel_values).flatten(2).transpose(1, 2);
         const at::Tensor class_token = class_embedding.view({1, 1, -1}).expand({patches.size(0), 1, -1});
         return at::cat({class_token, patches}, 1) + position_embedding->weight;
     }
@@ -82,9 +83,9 @@ struct ClipVisionModel::Tower : torch::nn::Module {
 
     // The class token after the last layer, normalised: CLIP's pooled output.
     at::Tensor forward(const at::Tensor& pixel_values) {
-        at::Tensor tokens = pre_layrnorm->forward(embeddings->forward(pixel_values));
+        at::Tensor tokens = layer_norm(*pre_layrnorm, embeddings->forward(pixel_values));
         for (const auto& layer : layers) tokens = layer->forward(tokens);
-        return post_layernorm->forward(tokens.select(1, 0));
+        return layer_norm(*post_layernorm, tokens.select(1, 0));
     }
 
     std::shared_ptr<Embeddings> embeddings;
@@ -112,8 +113,9 @@ at::Tensor ClipVisionModel::forward(const at::Tensor& pixel_values) {
         throw std::invalid_argument("ClipVisionModel::forward takes [B, 3, " + std::to_string(size) + ", " +
                                     std::to_string(size) + "] pixel values.");
     const at::Tensor& reference = visual_projection_->weight;
-    const at::Tensor pooled = vision_model_->forward(pixel_values.to(reference.device(), reference.scalar_type()));
-    return visual_projection_->forward(pooled);
+    const at::Tensor pooled = vision_model_->forward(pixel_values.to(reference.device(), activation_dtype(reference)));
+    // In the weights' dtype whatever the activations ran in: the embedding is what callers store and cache.
+    return linear(*visual_projection_, pooled).to(reference.scalar_type());
 }
 
 at::Tensor ClipVisionModel::encode_image(const at::Tensor& image) {

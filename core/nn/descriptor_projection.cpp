@@ -3,6 +3,8 @@
 #include <ATen/ops/silu.h>
 #include <torch/nn/modules/linear.h>
 
+#include "nn/mixed_precision.h"
+
 namespace facemix {
 
 DescriptorProjection::DescriptorProjection(const DescriptorProjectionConfig& config) : config_(config) {
@@ -18,8 +20,8 @@ DescriptorProjection::DescriptorProjection(const DescriptorProjectionConfig& con
 DescriptorProjection::~DescriptorProjection() = default;
 
 at::Tensor DescriptorProjection::forward(const at::Tensor& descriptor) {
-    const at::Tensor x = descriptor.to(out_->weight.scalar_type());
-    return out_->forward(in_ ? at::silu(in_->forward(x)) : x);
+    const at::Tensor x = descriptor.to(activation_dtype(out_->weight));
+    return linear(*out_, in_ ? at::silu(linear(*in_, x)) : x);
 }
 
 }  // namespace facemix

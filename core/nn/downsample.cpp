@@ -3,6 +3,8 @@
 #include <ATen/ATen.h>
 #include <torch/nn/modules/conv.h>
 
+#include "nn/mixed_precision.h"
+
 namespace facemix {
 
 struct Downsample::Layers {
@@ -20,8 +22,8 @@ Downsample::Downsample(std::int64_t channels, Padding padding) : layers_(std::ma
 Downsample::~Downsample() = default;
 
 at::Tensor Downsample::forward(const at::Tensor& x) {
-    if (layers_->padding == Padding::Symmetric) return layers_->conv->forward(x);
-    return layers_->conv->forward(at::constant_pad_nd(x, {0, 1, 0, 1}));
+    if (layers_->padding == Padding::Symmetric) return conv2d(*layers_->conv, x);
+    return conv2d(*layers_->conv, at::constant_pad_nd(x, {0, 1, 0, 1}));
 }
 
 }  // namespace facemix

@@ -36,7 +36,7 @@ TensorMap module_weights(const torch::nn::Module& module) {
     return weights;
 }
 
-void load_weights(torch::nn::Module& module, const TensorMap& weights, const std::string& what) {
+void load_weights(torch::nn::Module& module, const TensorMap& weights, const std::string& what, WeightTransfer transfer) {
     const TensorMap targets = module_weights(module);
     std::vector<std::string> missing, unexpected, mismatched;
     for (const auto& [name, target] : targets) {
@@ -58,7 +58,13 @@ void load_weights(torch::nn::Module& module, const TensorMap& weights, const std
         throw InputError(message.str());
     }
     at::NoGradGuard no_grad;
-    for (const auto& [name, target] : targets) target.copy_(weights.at(name).to(target.device(), target.scalar_type()));
+    for (const auto& [name, target] : targets) {
+        const at::Tensor source = weights.at(name).to(target.device(), target.scalar_type());
+        if (transfer == WeightTransfer::Share)
+            at::Tensor(target).set_data(source.contiguous());
+        else
+            target.copy_(source);
+    }
 }
 
 }  // namespace facemix

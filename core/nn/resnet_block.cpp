@@ -5,6 +5,8 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 
+#include "nn/mixed_precision.h"
+
 namespace facemix {
 
 struct ResnetBlock::Layers {
@@ -32,10 +34,10 @@ ResnetBlock::ResnetBlock(const ResnetBlockShape& shape) : layers_(std::make_uniq
 ResnetBlock::~ResnetBlock() = default;
 
 at::Tensor ResnetBlock::forward(const at::Tensor& x, const at::Tensor& time_embedding) {
-    at::Tensor h = layers_->conv1->forward(at::silu(layers_->norm1->forward(x)));
-    if (layers_->time_emb_proj) h = h + layers_->time_emb_proj->forward(at::silu(time_embedding)).unsqueeze(-1).unsqueeze(-1);
-    h = layers_->conv2->forward(at::silu(layers_->norm2->forward(h)));
-    return (layers_->conv_shortcut ? layers_->conv_shortcut->forward(x) : x) + h;
+    at::Tensor h = conv2d(*layers_->conv1, at::silu(group_norm(*layers_->norm1, x)));
+    if (layers_->time_emb_proj) h = h + linear(*layers_->time_emb_proj, at::silu(time_embedding)).unsqueeze(-1).unsqueeze(-1);
+    h = conv2d(*layers_->conv2, at::silu(group_norm(*layers_->norm2, h)));
+    return (layers_->conv_shortcut ? conv2d(*layers_->conv_shortcut, x) : x) + h;
 }
 
 }  // namespace facemix

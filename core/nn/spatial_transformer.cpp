@@ -9,6 +9,7 @@
 #include <torch/nn/modules/normalization.h>
 
 #include "nn/attention.h"
+#include "nn/mixed_precision.h"
 
 namespace facemix {
 namespace {
@@ -28,8 +29,8 @@ public:
     }
 
     at::Tensor forward(const at::Tensor& x) {
-        const auto halves = proj_->forward(x).chunk(2, -1);
-        return out_->forward(halves[0] * at::gelu(halves[1]));
+        const auto halves = linear(*proj_, x).chunk(2, -1);
+        return linear(*out_, halves[0] * at::gelu(halves[1]));
     }
 
 private:
@@ -55,9 +56,9 @@ public:
     }
 
     at::Tensor forward(at::Tensor tokens, const at::Tensor& context) {
-        tokens = tokens + attn1_->forward(norm1_->forward(tokens));
-        tokens = tokens + attn2_->forward(norm2_->forward(tokens), context);
-        return tokens + ff_->forward(norm3_->forward(tokens));
+        tokens = tokens + attn1_->forward(layer_norm(*norm1_, tokens));
+        tokens = tokens + attn2_->forward(layer_norm(*norm2_, tokens), context);
+        return tokens + ff_->forward(layer_norm(*norm3_, tokens));
     }
 
 private:
@@ -107,12 +108,12 @@ SpatialTransformer::~SpatialTransformer() = default;
 at::Tensor SpatialTransformer::forward(const at::Tensor& image, const at::Tensor& context) {
     const auto to_tokens = [](const at::Tensor& map) { return map.flatten(2).transpose(1, 2); };  // [B, H*W, C]
     const auto to_map = [&image](const at::Tensor& tokens) { return tokens.transpose(1, 2).reshape(image.sizes()); };
-    const at::Tensor normed = layers_->norm->forward(image);
-    at::Tensor tokens = layers_->linear_projection ? layers_->proj_in_linear->forward(to_tokens(normed))
-                                                   : to_tokens(layers_->proj_in_conv->forward(normed));
+    const at::Tensor normed = group_norm(*layers_->norm, image);
+    at::Tensor tokens = layers_->linear_projection ? linear(*layers_->proj_in_linear, to_tokens(normed))
+                                                   : to_tokens(conv2d(*layers_->proj_in_conv, normed));
     for (const auto& block : layers_->blocks) tokens = block->forward(tokens, context);
-    const at::Tensor out = layers_->linear_projection ? to_map(layers_->proj_out_linear->forward(tokens))
-                                                      : layers_->proj_out_conv->forward(to_map(tokens).contiguous());
+    const at::Tensor out = layers_->linear_projection ? to_map(linear(*layers_->proj_out_linear, tokens))
+                                                      : conv2d(*layers_->proj_out_conv, to_map(tokens).contiguous());
     return out + image;
 }
 

@@ -5,6 +5,8 @@
 #include <ATen/ATen.h>
 #include <torch/nn/modules/linear.h>
 
+#include "nn/mixed_precision.h"
+
 namespace facemix {
 
 at::Tensor timestep_features(const at::Tensor& timesteps, std::int64_t channels, bool flip_sin_to_cos, double freq_shift) {
@@ -34,7 +36,7 @@ TimestepEmbedding::TimestepEmbedding(std::int64_t feature_channels, std::int64_t
 TimestepEmbedding::~TimestepEmbedding() = default;
 
 at::Tensor TimestepEmbedding::forward(const at::Tensor& features) {
-    return layers_->linear_2->forward(at::silu(layers_->linear_1->forward(features)));
+    return linear(*layers_->linear_2, at::silu(linear(*layers_->linear_1, features)));
 }
 
 }  // namespace facemix

@@ -11,6 +11,7 @@
 #include "nn/down_block.h"
 #include "nn/gradient_checkpoint.h"
 #include "nn/mid_block.h"
+#include "nn/mixed_precision.h"
 #include "nn/timestep_embedding.h"
 #include "nn/up_block.h"
 
@@ -109,13 +110,14 @@ at::Tensor UNet::forward(const at::Tensor& latents, const at::Tensor& timesteps,
     if (timesteps.numel() != 1 && timesteps.numel() != batch)
         throw InputError("the UNet expects one timestep, or one per latent in the batch");
 
-    const auto options = layers_->conv_in->weight.options();
+    const at::Tensor& weight = layers_->conv_in->weight;
+    const auto options = weight.options().dtype(activation_dtype(weight));
     const at::Tensor cond = context.to(options);
     const at::Tensor features = timestep_features(timesteps.reshape({-1}).expand({batch}), config_.block_out_channels[0],
                                                   config_.flip_sin_to_cos, config_.freq_shift);
     const at::Tensor time = layers_->time_embedding->forward(features.to(options));
 
-    at::Tensor x = layers_->conv_in->forward(latents.to(options));
+    at::Tensor x = conv2d(*layers_->conv_in, latents.to(options));
     std::vector<at::Tensor> skips{x};
     if (checkpointing_) {
         // The blocks run as functions of their tensor inputs; each closure holds its block (and, for an
@@ -157,7 +159,7 @@ at::Tensor UNet::forward(const at::Tensor& latents, const at::Tensor& timesteps,
         x = layers_->mid_block->forward(x, time, cond);
         for (const auto& block : layers_->up_blocks) x = block->forward(x, time, cond, &skips);
     }
-    x = layers_->conv_out->forward(at::silu(layers_->conv_norm_out->forward(x)));
+    x = conv2d(*layers_->conv_out, at::silu(group_norm(*layers_->conv_norm_out, x)));
     return x.to(latents.scalar_type());
 }
 

@@ -3,6 +3,8 @@
 #include <ATen/ATen.h>
 #include <torch/nn/modules/conv.h>
 
+#include "nn/mixed_precision.h"
+
 namespace facemix {
 
 struct Upsample::Layers {
@@ -18,7 +20,7 @@ Upsample::~Upsample() = default;
 at::Tensor Upsample::forward(const at::Tensor& x, at::IntArrayRef size) {
     const at::Tensor resized = size.empty() ? at::upsample_nearest2d(x, {2 * x.size(2), 2 * x.size(3)})
                                             : at::upsample_nearest2d(x, size);
-    return layers_->conv->forward(resized);
+    return conv2d(*layers_->conv, resized);
 }
 
 }  // namespace facemix
