@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <tuple>
 
 #include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
@@ -10,90 +12,184 @@
 #include <ATen/ops/randn.h>
 #include <opencv2/core.hpp>
 
+#include "bundle/default_model.h"
+#include "bundle/model_bundle.h"
+#include "bundle/model_networks.h"
 #include "bundle/random_bundle.h"
+#include "common/error.h"
 #include "mix/mix_engine.h"
+#include "nn/autoencoder_kl.h"
+#include "nn/clip_vision.h"
+#include "nn/mixed_precision.h"
 #include "nn/unet.h"
 
 namespace facemix::cli {
 namespace {
 
 struct BenchMixArguments {
-    std::vector<std::string> architectures{"tiny", "sd-v1"};
+    std::vector<std::string> architectures{"default", "sd-v1"};
+    std::vector<std::string> precisions{"fp32", "bf16"};
     std::int64_t resolution = 256;
     std::int64_t steps = 4;
+    int cells = 9;
+    int threads = 0;
     std::string sampler = "ddim";
     std::string device = "auto";
-    std::string precision = "auto";
 };
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 struct JobTiming {
     double seconds = 0.0;
+    double first_cell_seconds = 0.0;
     SamplingStats stats;
 };
 
 JobTiming time_job(MixEngine& engine, const MixJob& job) {
     JobTiming timing;
     const auto start = std::chrono::steady_clock::now();
-    engine.run(job, {}, std::stop_token(), &timing.stats);
+    MixCallbacks callbacks;
+    callbacks.on_cell = [&](const CellResult& cell) {
+        if (!cell.ok()) throw InputError("the benchmark's cell failed: " + cell.error);
+        if (timing.first_cell_seconds == 0.0) timing.first_cell_seconds = seconds_since(start);
+    };
+    engine.run(job, callbacks, std::stop_token(), &timing.stats);
     synchronize(engine.target());
-    timing.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    timing.seconds = seconds_since(start);
     return timing;
 }
 
-void bench_architecture(const BenchMixArguments& args, const std::string& architecture) {
-    const ComputeTarget target = resolve_compute_target(args.device, args.precision);
-    const ModelManifest manifest = face_mixer_manifest(architecture);
-    MixEngine engine(random_bundle(manifest, 0), architecture + " (random weights)", target);
-    const std::int64_t resolution = architecture == "tiny" ? manifest.native_resolution : args.resolution;
+// One timed call after one warm-up call: at 512 px a float32 UNet call takes seconds, so a median of
+// several would make the bench too slow to run as often as it should be.
+template <typename Work>
+double warm_ms(const ComputeTarget& target, Work&& work) {
+    return median_ms(1, [&] {
+        work();
+        synchronize(target);
+    });
+}
+
+// What one architecture at one precision measured: the figures the summary compares across precisions.
+struct Measurement {
+    double load_s = 0, first_cell_s = 0, batched_cells_per_min = 0, single_cells_per_min = 0;
+    double encoder_ms = 0, unet_ms = 0, vae_ms = 0, step_in_job_ms = 0, peak_gib = 0;
+};
+
+// The bundle a user of this architecture would open: the committed default model from its file, or
+// random weights of a built-in architecture, stored in the precision the engine computes in (as a
+// converted bundle file would be).
+ModelBundle bench_bundle(const std::string& architecture, at::ScalarType dtype) {
+    ModelBundle bundle = architecture == "default" ? read_bundle(default_model_path())
+                                                   : random_bundle(face_mixer_manifest(architecture), 0);
+    for (TensorMap* weights : {&bundle.unet, &bundle.vae, &bundle.encoder, &bundle.face_projection})
+        for (auto& [name, tensor] : *weights) tensor = tensor.to(dtype);
+    return bundle;
+}
+
+// The networks one by one on the shapes a cell needs: the encoder on one photo, the UNet on the CFG
+// pair, the VAE decoder on one latent.
+void time_networks(const ModelBundle& bundle, const ComputeTarget& target, std::int64_t resolution, Measurement& m) {
+    at::NoGradGuard no_grad;
+    const ModelManifest& manifest = bundle.manifest;
+    const ModelNetworks networks = build_networks(bundle, "the benchmark bundle", target.dtype, WeightTransfer::Share);
+    const auto options = at::TensorOptions().device(target.device);
+    networks.unet->to(target.device);
+    const std::int64_t factor = manifest.vae ? std::int64_t{1} << (manifest.vae->levels() - 1) : 1;
+    const std::int64_t side = resolution / factor;
+    const at::Tensor latents = at::randn({2, manifest.unet->in_channels, side, side}, options);
+    const at::Tensor context =
+        at::randn({2, static_cast<std::int64_t>(manifest.conditioning.tokens.size()), manifest.unet->context_dim}, options);
+    const at::Tensor t = at::full({1}, 500.0, options);
+    m.unet_ms = warm_ms(target, [&] { (void)networks.unet->forward(latents, t, context); });
+    if (networks.encoder) {
+        networks.encoder->to(target.device);
+        const at::Tensor photo = at::rand({1, 3, manifest.encoder->image_size, manifest.encoder->image_size}, options) * 2 - 1;
+        m.encoder_ms = warm_ms(target, [&] { (void)networks.encoder->encode_image(photo); });
+    }
+    if (networks.vae) {
+        networks.vae->to(target.device);
+        const at::Tensor one = latents.slice(0, 0, 1);
+        m.vae_ms = warm_ms(target, [&] { (void)networks.vae->decode(one); });
+    }
+}
+
+Measurement bench_precision(const BenchMixArguments& args, const std::string& architecture, const std::string& precision) {
+    const ComputeTarget target = resolve_compute_target(args.device, precision);
+    Measurement m;
+    ModelBundle bundle = bench_bundle(architecture, target.dtype);
+    const std::int64_t resolution = architecture == "sd-v1" ? args.resolution : bundle.manifest.native_resolution;
+    reset_peak_resident();  // from here on: the bundle as loaded from a file, the engine and its work
+
+    const auto load_start = std::chrono::steady_clock::now();
+    MixEngine engine(bundle, architecture, target);
+    m.load_s = seconds_since(load_start);
 
     MixJob job;
-    job.faces = random_sources("face", 3, 256, 1);
-    job.backgrounds = random_sources("background", 3, 256, 2);
+    const int side = static_cast<int>(std::max<std::int64_t>(1, args.cells));
+    job.faces = random_sources("face", side, 256, 1);
+    job.backgrounds = random_sources("background", side, 256, 2);
     job.settings.sampler = args.sampler;
     job.settings.steps = args.steps;
     job.settings.resolution = resolution;
-    job.cells = grid_cells(3, 3, 0, SeedPolicy::PerCell);
+    // A diagonal: every cell has its own face and background, so each embeds like a fresh grid cell.
+    for (int k = 0; k < args.cells; ++k) job.cells.push_back({.row = static_cast<std::size_t>(k),
+                                                             .column = static_cast<std::size_t>(k),
+                                                             .face = {.from = static_cast<std::size_t>(k)},
+                                                             .background = {.from = static_cast<std::size_t>(k)},
+                                                             .seed = static_cast<std::uint64_t>(k)});
 
-    // Warm-up: embeddings get cached and kernels chosen for both batch shapes.
-    MixJob warm = job;
-    warm.settings.steps = 1;
-    warm.batch_cells = 9;
-    time_job(engine, warm);
-    warm.batch_cells = 1;
-    warm.cells.resize(1);
-    time_job(engine, warm);
+    // What a user waits for after pressing Mix on a fresh engine: embeddings, sampling and decoding.
+    MixJob first = job;
+    first.cells.resize(1);
+    m.first_cell_s = time_job(engine, first).first_cell_seconds;
 
-    job.batch_cells = 9;
+    job.batch_cells = static_cast<std::size_t>(args.cells);
     const JobTiming batched = time_job(engine, job);
-    job.batch_cells = 1;
-    const JobTiming single = time_job(engine, job);
+    m.batched_cells_per_min = 60.0 * args.cells / batched.seconds;
+    if (args.cells > 1) {
+        job.batch_cells = 1;
+        const JobTiming single = time_job(engine, job);
+        m.single_cells_per_min = 60.0 * args.cells / single.seconds;
+        m.step_in_job_ms = 1000.0 * single.stats.loop_seconds / static_cast<double>(single.stats.unet_calls);
+    } else {
+        m.step_in_job_ms = 1000.0 * batched.stats.loop_seconds / static_cast<double>(batched.stats.unet_calls);
+    }
+    time_networks(bundle, target, resolution, m);
+    m.peak_gib = peak_resident_gib();
 
-    // The bare forward the one-at-a-time job calls: the CFG pair of one cell.
-    at::NoGradGuard no_grad;
-    const std::int64_t side = resolution / (manifest.vae ? std::int64_t{1} << (manifest.vae->levels() - 1) : 1);
-    const auto options = at::TensorOptions().device(target.device);
-    const at::Tensor latents = at::randn({2, manifest.unet->in_channels, side, side}, options);
-    const at::Tensor context =
-        at::randn({2, static_cast<std::int64_t>(manifest.conditioning.tokens.size()), manifest.unet->context_dim}, options).to(target.dtype);
-    const at::Tensor t = at::full({1}, 500.0, options);
-    UNet& unet = engine.unet();
-    const double bare_ms = median_ms(5, [&] {
-        (void)unet.forward(latents, t, context);
-        synchronize(target);
-    });
-    const double in_job_ms = 1000.0 * single.stats.loop_seconds / static_cast<double>(single.stats.unet_calls);
+    std::printf("%s, %lld px, %s, %lld %s steps, %s, %d CPU threads%s\n", architecture.c_str(),
+                static_cast<long long>(resolution), precision.c_str(), static_cast<long long>(args.steps), args.sampler.c_str(),
+                target.device.str().c_str(), at::get_num_threads(),
+                target.device.is_cpu() && target.dtype == at::kBFloat16
+                    ? (cpu_computes_bf16_natively() ? " (bf16 computed natively)" : " (bf16 weights, fp32 arithmetic: no native bf16 here)")
+                    : "");
+    std::printf("  load %.2f s   first cell %.2f s   %.2f cells/min batched by %d", m.load_s, m.first_cell_s,
+                m.batched_cells_per_min, args.cells);
+    if (args.cells > 1) std::printf("   %.2f cells/min one at a time", m.single_cells_per_min);
+    std::printf("\n  encoder %.1f ms per photo   UNet %.1f ms per CFG pair (%.1f ms per step inside a job)   VAE decode %.1f ms\n",
+                m.encoder_ms, m.unet_ms, m.step_in_job_ms, m.vae_ms);
+    std::printf("  peak RSS %.2f GiB (bundle, engine and work)\n", m.peak_gib);
+    std::fflush(stdout);  // one table at a time, also into a pipe
+    return m;
+}
 
-    std::printf("%s, %lld px, %s, %lld steps, 3x3 grid, %s, %d CPU threads\n", architecture.c_str(),
-                static_cast<long long>(resolution), args.sampler.c_str(), static_cast<long long>(args.steps),
-                target.description().c_str(), at::get_num_threads());
-    std::printf("  batched (9 cells per UNet call)  %9.3f s per cell\n", batched.seconds / 9.0);
-    std::printf("  one cell at a time               %9.3f s per cell   ratio one-at-a-time/batched = %.2f\n", single.seconds / 9.0,
-                single.seconds / batched.seconds);
-    std::printf("  UNet evaluation inside the job   %9.2f ms (%lld calls; sampler, guidance and job included)\n", in_job_ms,
-                static_cast<long long>(single.stats.unet_calls));
-    std::printf("  bare UNet forward, same shapes   %9.2f ms   job overhead = %+.1f%%\n", bare_ms, 100.0 * (in_job_ms / bare_ms - 1.0));
-    std::printf("  peak RSS %.2f GiB\n", peak_resident_gib());
-    std::fflush(stdout);  // one architecture's table at a time, also into a pipe
+void print_ratios(const std::map<std::string, Measurement>& by_precision) {
+    const auto fp32 = by_precision.find("fp32");
+    if (fp32 == by_precision.end()) return;
+    const Measurement& base = fp32->second;
+    for (const auto& [precision, m] : by_precision) {
+        if (precision == "fp32") continue;
+        const auto speedup = [](double reference, double value) { return value > 0 ? reference / value : 0.0; };
+        std::printf("  %s vs fp32 speed-up: first cell %.2fx, cells/min %.2fx", precision.c_str(),
+                    speedup(base.first_cell_s, m.first_cell_s), m.batched_cells_per_min / base.batched_cells_per_min);
+        for (const auto& [network, reference, value] : {std::tuple{"encoder", base.encoder_ms, m.encoder_ms},
+                                                        std::tuple{"UNet", base.unet_ms, m.unet_ms},
+                                                        std::tuple{"VAE", base.vae_ms, m.vae_ms}})
+            if (reference > 0 && value > 0) std::printf(", %s %.2fx", network, speedup(reference, value));
+        std::printf("; peak memory %.2fx\n", m.peak_gib / base.peak_gib);
+    }
 }
 
 }  // namespace
@@ -101,15 +197,29 @@ void bench_architecture(const BenchMixArguments& args, const std::string& archit
 void add_bench_mix(CLI::App& bench, int& exit_code) {
     auto args = std::make_shared<BenchMixArguments>();
     CLI::App* command = bench.add_subcommand(
-        "mix", "A 3x3 grid on random-weight bundles: time per cell, batched vs one cell at a time, job overhead per UNet call");
-    command->add_option("--arch", args->architectures, "tiny and/or sd-v1")->capture_default_str();
-    command->add_option("--resolution", args->resolution, "Output size for sd-v1")->capture_default_str();
-    command->add_option("--steps", args->steps, "Denoising steps")->capture_default_str();
+        "mix", "A face-by-background job at each precision: first-cell latency, cells per minute, time per network, peak memory");
+    command->add_option("--arch", args->architectures, "default (the bundled model), tiny and/or sd-v1 (random weights)")
+        ->check(CLI::IsMember({"default", "tiny", "sd-v1"}))
+        ->capture_default_str();
+    command->add_option("--precision", args->precisions, "fp32, bf16 and/or fp16 (CUDA)")
+        ->check(CLI::IsMember({"fp32", "bf16", "fp16"}))
+        ->capture_default_str();
+    command->add_option("--resolution", args->resolution, "Output size for sd-v1")->check(CLI::Range(64, 1024))->capture_default_str();
+    command->add_option("--steps", args->steps, "Denoising steps")->check(CLI::Range(1, 1000))->capture_default_str();
+    command->add_option("--cells", args->cells, "Cells per job, each with its own face and background")
+        ->check(CLI::Range(1, 64))
+        ->capture_default_str();
+    command->add_option("--threads", args->threads, "CPU threads (0: LibTorch's choice)")->check(CLI::Range(0, 256));
     command->add_option("--sampler", args->sampler, "Sampler")->capture_default_str();
     command->add_option("--device", args->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
-    command->add_option("--precision", args->precision, "auto, fp32, fp16 or bf16")->capture_default_str();
     command->callback([args, &exit_code] {
-        for (const auto& architecture : args->architectures) bench_architecture(*args, architecture);
+        if (args->threads > 0) at::set_num_threads(args->threads);
+        for (const auto& architecture : args->architectures) {
+            std::map<std::string, Measurement> by_precision;
+            for (const auto& precision : args->precisions)
+                by_precision[precision] = bench_precision(*args, architecture, precision);
+            print_ratios(by_precision);
+        }
         exit_code = kExitOk;
     });
 }

@@ -21,6 +21,8 @@ double peak_resident_gib() {
     return static_cast<double>(usage.ru_maxrss) / (1024.0 * 1024.0);  // ru_maxrss is in KiB
 }
 
+void reset_peak_resident() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
 double resident_mib() {
     std::ifstream statm("/proc/self/statm");
     long pages = 0, resident = 0;

@@ -1,0 +1,41 @@
+#include <regex>
+
+#include <gtest/gtest.h>
+
+#include "support/run_command.h"
+
+namespace facemix {
+namespace {
+
+double figure(const std::string& text, const std::string& pattern) {
+    std::smatch match;
+    if (!std::regex_search(text, match, std::regex(pattern))) return -1.0;
+    return std::stod(match[1]);
+}
+
+// The tiny architecture at both CPU precisions: every figure is measured (positive), the ratios line
+// compares bf16 with fp32, and the peak covers the bundle and the engine.
+TEST(BenchMixCli, PrintsEveryFigureForEachPrecisionAndTheirRatios) {
+    const auto result = test::run_facemix({"bench", "mix", "--arch", "tiny", "--precision", "fp32", "bf16", "--cells", "2",
+                                           "--steps", "2", "--threads", "1"});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    for (const std::string precision : {"fp32", "bf16"}) {
+        const auto table = result.out.find("tiny, 32 px, " + precision);
+        ASSERT_NE(table, std::string::npos) << result.out;
+        const std::string text = result.out.substr(table);
+        EXPECT_GT(figure(text, R"(first cell ([0-9.]+) s)"), 0.0) << text;
+        EXPECT_GT(figure(text, R"(([0-9.]+) cells/min batched by 2)"), 0.0) << text;
+        EXPECT_GT(figure(text, R"(([0-9.]+) cells/min one at a time)"), 0.0) << text;
+        EXPECT_GT(figure(text, R"(encoder ([0-9.]+) ms)"), 0.0) << text;
+        EXPECT_GT(figure(text, R"(UNet ([0-9.]+) ms per CFG pair)"), 0.0) << text;
+        EXPECT_GT(figure(text, R"(peak RSS ([0-9.]+) GiB)"), 0.0) << text;
+    }
+    EXPECT_GT(figure(result.out, R"(bf16 vs fp32 speed-up: first cell ([0-9.]+)x)"), 0.0) << result.out;
+
+    const auto bad = test::run_facemix({"bench", "mix", "--arch", "sd-v2"});
+    EXPECT_NE(bad.exit_code, 0);
+    EXPECT_NE(bad.err.find("sd-v2"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace facemix
