@@ -1,16 +1,12 @@
 #pragma once
 
 #include <algorithm>
-#include <cstdint>
-#include <functional>
-#include <map>
-#include <optional>
-#include <vector>
+#include <memory>
 
 #include <QMainWindow>
 
-#include "mix/identity_reading.h"
-#include "mix/sampling_settings.h"
+#include "grid_jobs.h"
+#include "mix_planner.h"
 #include "mix_results.h"
 #include "session_capture.h"
 
@@ -23,6 +19,8 @@ namespace facemix::ui {
 class AlignmentWorker;
 class CellViewer;
 class GenerationWorker;
+class GridCells;
+class GridExporter;
 class InterpolationPanel;
 class LogPanel;
 class PlotPanel;
@@ -33,14 +31,16 @@ class MixGridView;
 class ModelPanel;
 class ProgressStatus;
 class SessionAutosave;
+class SessionFiles;
 class SettingsPanel;
 class SourceList;
+struct StudioActions;
 
 // The studio's main window: faces down the left, backgrounds along the top, the mix grid between,
-// model and settings on the right, the log below. It lays the panels out, owns the alignment worker
-// they share, routes every problem to the log and the banner, and keeps layout and settings in
-// QSettings. The panels do their own work; this class connects them, turns the lists and settings into
-// generation jobs for the worker, and keeps the finished cells (MixResults) for saving and exporting.
+// model and settings on the right, the log below. It owns the panels and the workers they share, connects
+// them, routes every problem to the log and the banner, and keeps layout and settings in QSettings. The
+// work is done elsewhere: MixPlanner plans a Mix, GridJobs follows it on the generation worker,
+// GridCells keeps and shows the cells, GridExporter and SessionFiles write them out.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -58,7 +58,7 @@ public:
     GenerationWorker* generator() const { return generator_; }
     InterpolationPanel* interpolation() const { return interpolation_; }
     CellViewer* cellViewer() const { return viewer_; }
-    const MixResults& results() const { return results_; }
+    const MixResults& results() const;
     // Mix generates every cell that is not locked; enabled when a model is loaded and both lists hold
     // a source.
     QAction* mixAction() const { return mix_action_; }
@@ -90,11 +90,8 @@ public:
     void offerUnsavedSession();
     bool restoreUnsavedSession();
 
-    // What the studio opens at start: the most recent model that is still there, else the bundled default
-    // model; with neither, a log line says how to open one.
+    // What the studio opens at start (ModelPanel::openStartupModel()).
     void openStartupModel();
-    // The bundled synthetic-face model (models/default/); a problem when it is not installed.
-    void openDefaultModel();
 
     // Shows a problem without interrupting: a log line and the banner above the grid.
     void reportProblem(const QString& message);
@@ -111,30 +108,15 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
-    QDockWidget* addPanel(const QString& title, const QString& name, QWidget* content, Qt::DockWidgetArea area);
-    void buildActions();
+    void connectActions(const StudioActions& actions);
     void restoreSettings();
     void updateGridAxes();
-    void updateCounts();
-    void showCell(quint64 face, quint64 background);
     void pasteIntoFocusedList();
     void cancelWork();
     void updateMixEnabled();
-    void showResult(const CellKey& key);
-    bool isAlreadyMixed(const CellKey& key, std::uint64_t seed, const facemix::SamplingSettings& settings) const;
-    void showCellMenu(quint64 face, quint64 background, const QPoint& global);
     void onCell(const GeneratedCell& cell);
     void onProgress(const GenerationProgress& progress);
-    void plotIdentity(const CellKey& key, const std::optional<facemix::IdentityReading>& identity);
     void onJobEnded(quint64 job, bool cancelled, const QString& error);
-    void promptSaveCell(quint64 face, quint64 background);
-    void promptExportCells();
-    void promptExportContactSheet();
-    void promptSaveSession();
-    void promptOpenSession();
-    void writeInBackground(const QString& what, std::function<QStringList()> write);
-    QString cellTitle(const CellKey& key) const;
-    QString sourceIdentity(quint64 key, bool face) const;
 
     AlignmentWorker* aligner_ = nullptr;
     SourceList* faces_ = nullptr;
@@ -149,30 +131,15 @@ private:
     CellViewer* viewer_ = nullptr;
     QLabel* counts_ = nullptr;
     QAction* mix_action_ = nullptr;
-    QAction* restore_action_ = nullptr;
     SessionAutosave* autosave_ = nullptr;
-    QString leftover_session_;  // a crashed run's autosave, set aside until restored
     GenerationWorker* generator_ = nullptr;
     InterpolationPanel* interpolation_ = nullptr;
-    MixResults results_;
-    // The grid's jobs (a Mix, or one cell's new seed): each job's rows and columns as list keys.
-    struct JobCells {
-        std::vector<quint64> faces;
-        std::vector<quint64> backgrounds;
-        int cells = 0;
-        int finished = 0;
-        qint64 started_ms = 0;
-    };
-    std::map<quint64, JobCells> jobs_;
-    quint64 mix_job_ = 0;
+    GridCells* cells_ = nullptr;
+    MixPlanner planner_;
+    std::unique_ptr<GridJobs> grid_jobs_;
+    SessionFiles* files_ = nullptr;
+    GridExporter* exporter_ = nullptr;
     int batch_cells_ = 2;
-    // Seeds and locks of a reopened session by "face identity|background identity", used by the next Mix.
-    struct PinnedCell {
-        std::uint64_t seed = 0;
-        bool locked = false;
-    };
-    std::map<QString, PinnedCell> pinned_;
-    QMenu* recent_menu_ = nullptr;
     QList<QDockWidget*> docks_;
     QByteArray default_layout_;
 };

@@ -18,6 +18,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include "bundle/default_model.h"
 #include "bundle/model_importer.h"
 #include "bundle/model_summary.h"
 #include "bundle/recent_models.h"
@@ -153,6 +154,30 @@ void ModelPanel::chooseFile() {
 void ModelPanel::chooseFolder() {
     const QString path = QFileDialog::getExistingDirectory(this, tr("Open diffusers model folder"), QFileInfo(path_).absolutePath());
     if (!path.isEmpty()) openModel(path);
+}
+
+void ModelPanel::openStartupModel() {
+    for (const QString& path : recentModels()) {
+        if (QFileInfo::exists(path)) {
+            openModel(path);
+            return;
+        }
+    }
+    try {
+        const auto path = facemix::default_model_path();
+        emit information(tr("Opening the bundled default model, a small model of synthetic faces (models/default/)."));
+        openModel(QString::fromStdString(path.string()));
+    } catch (const std::exception& error) {
+        emit information(tr("No model open yet: %1 Open one from the Model panel.").arg(QString::fromUtf8(error.what())));
+    }
+}
+
+void ModelPanel::openDefaultModel() {
+    try {
+        openModel(QString::fromStdString(facemix::default_model_path().string()));
+    } catch (const std::exception& error) {
+        emit loadFailed(QString::fromUtf8(error.what()));
+    }
 }
 
 ModelImportSizes ModelPanel::importSizes() const {

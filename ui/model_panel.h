@@ -45,6 +45,11 @@ public:
     void openModel(const QString& path);
     void chooseFile();
     void chooseFolder();
+    // What the studio opens at start: the most recent model that is still there, else the bundled default
+    // model; with neither, information() says how to open one.
+    void openStartupModel();
+    // The bundled synthetic-face model (models/default/); loadFailed() when it is not installed.
+    void openDefaultModel();
 
     // The sizes used for the next openModel(); defaults unless "Sizes not in the file" is ticked.
     ModelImportSizes importSizes() const;
@@ -62,6 +67,7 @@ signals:
     void loadingStarted(const QString& path);
     void modelLoaded(const QString& path);
     void loadFailed(const QString& message);
+    void information(const QString& message);
     void recentModelsChanged();
 
 private:

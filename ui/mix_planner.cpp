@@ -1,0 +1,84 @@
+#include "mix_planner.h"
+
+#include <QFileInfo>
+
+#include "mix_job_builder.h"
+
+namespace facemix::ui {
+namespace {
+
+QString pin_key(const QString& face_identity, const QString& background_identity) {
+    return face_identity + QLatin1Char('|') + background_identity;
+}
+
+// A pasted image has none, so no session's cell is ever taken for it.
+QString identity_of(const SourceEntry& entry) { return entry.path.isEmpty() ? QString() : source_identity(entry.path, entry.face_index); }
+
+// Sampling is deterministic: a finished cell that a Mix would draw again with the same seed, settings and
+// model already holds what it would become, so a Mix after a cancel carries on instead of starting over.
+bool already_mixed(const MixCell* cell, std::uint64_t seed, const facemix::SamplingSettings& settings, const std::string& model_name) {
+    return cell && cell->finished() && cell->recipe.seed == seed && cell->recipe.settings == settings &&
+           cell->recipe.model_name == model_name;
+}
+
+}  // namespace
+
+QString source_identity(const QString& path, int face_index) {
+    const QString canonical = QFileInfo(path).canonicalFilePath();
+    return QStringLiteral("%1#%2").arg(canonical.isEmpty() ? path : canonical).arg(face_index);
+}
+
+void MixPlanner::pin(const QString& face_identity, const QString& background_identity, std::uint64_t seed, bool locked) {
+    pins_[pin_key(face_identity, background_identity)] = {seed, locked};
+}
+
+void MixPlanner::clearPins() { pins_.clear(); }
+
+MixPlan MixPlanner::plan(const QList<SourceEntry>& faces, const QList<SourceEntry>& backgrounds, const StudioSettings& values,
+                         std::size_t batch_cells, const MixResults& results, const std::string& model_name) {
+    MixPlan plan;
+    plan.job.settings = sampling_settings_of(values);
+    plan.job.batch_cells = batch_cells;
+    for (const SourceEntry& entry : faces) {
+        plan.job.faces.push_back(mix_source_of(entry));
+        plan.faces.push_back(entry.key);
+    }
+    for (const SourceEntry& entry : backgrounds) {
+        plan.job.backgrounds.push_back(mix_source_of(entry));
+        plan.backgrounds.push_back(entry.key);
+    }
+    const bool random = values.seed_policy == SeedPolicy::Random;
+    const facemix::SeedPolicy grid_policy = values.seed_policy == SeedPolicy::Fixed ? facemix::SeedPolicy::Fixed : facemix::SeedPolicy::PerCell;
+    for (facemix::CellRequest request : facemix::grid_cells(plan.faces.size(), plan.backgrounds.size(), std::uint64_t(values.seed), grid_policy)) {
+        if (random) request.seed = random_seed();
+        const CellKey key = plan.key(request.row, request.column);
+        bool pinned_lock = false;
+        if (const auto pin = pins_.find(pin_key(identity_of(faces[int(request.row)]), identity_of(backgrounds[int(request.column)])));
+            pin != pins_.end()) {
+            request.seed = pin->second.seed;
+            pinned_lock = pin->second.locked;
+            if (pinned_lock) plan.locked << key;
+            pins_.erase(pin);
+        }
+        const MixCell* cell = results.cell(key);
+        const bool kept = results.isKept(key) || (pinned_lock && cell && cell->finished());
+        if (kept || (!random && already_mixed(cell, request.seed, plan.job.settings, model_name))) continue;
+        plan.job.cells.push_back(request);
+    }
+    return plan;
+}
+
+MixPlan MixPlanner::planNewSeed(const SourceEntry& face, const SourceEntry& background, const StudioSettings& values) {
+    MixPlan plan;
+    plan.job.settings = sampling_settings_of(values);
+    plan.job.faces = {mix_source_of(face)};
+    plan.job.backgrounds = {mix_source_of(background)};
+    facemix::CellRequest request;
+    request.seed = random_seed();
+    plan.job.cells = {request};
+    plan.faces = {face.key};
+    plan.backgrounds = {background.key};
+    return plan;
+}
+
+}  // namespace facemix::ui

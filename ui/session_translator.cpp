@@ -1,0 +1,54 @@
+#include "session_translator.h"
+
+#include <QFileInfo>
+#include <QMap>
+
+#include "mix_planner.h"
+#include "model_panel.h"
+#include "settings_panel.h"
+#include "source_list.h"
+
+namespace facemix::ui {
+namespace {
+
+// One alignment request per photo, with the faces of it the session names, in the session's order.
+void add_photos(SourceList& list, const QList<SessionSource>& sources) {
+    QStringList order;
+    QMap<QString, QList<int>> faces;
+    for (const SessionSource& source : sources) {
+        if (!faces.contains(source.path)) order << source.path;
+        faces[source.path] << source.face_index;
+    }
+    for (const QString& photo : order) list.addPhotoFaces(photo, faces[photo]);
+}
+
+QString identity_of(const SessionSource& source) { return source_identity(source.path, source.face_index); }
+
+}  // namespace
+
+SessionTranslator::SessionTranslator(SourceList* faces, SourceList* backgrounds, SettingsPanel* settings, ModelPanel* model,
+                                     MixPlanner* planner)
+    : faces_(faces), backgrounds_(backgrounds), settings_(settings), model_(model), planner_(planner) {}
+
+CapturedSession SessionTranslator::capture(const MixResults& results) const {
+    return capture_session(model_->modelPath(), settings_->settings(), faces_->entries(), backgrounds_->entries(), results);
+}
+
+void SessionTranslator::apply(const MixSession& session, const std::function<void(const QString&)>& report_problem) {
+    faces_->clearEntries();
+    backgrounds_->clearEntries();
+    planner_->clearPins();
+    settings_->setSettings(session.settings);
+    if (!session.model_path.isEmpty() && session.model_path != model_->modelPath()) {
+        if (QFileInfo::exists(session.model_path))
+            model_->openModel(session.model_path);
+        else
+            report_problem(QObject::tr("The session's model %1 is not there any more; open it or another one.").arg(session.model_path));
+    }
+    for (const SessionCell& cell : session.cells)
+        planner_->pin(identity_of(session.faces[cell.row]), identity_of(session.backgrounds[cell.column]), cell.seed, cell.locked);
+    add_photos(*faces_, session.faces);
+    add_photos(*backgrounds_, session.backgrounds);
+}
+
+}  // namespace facemix::ui
