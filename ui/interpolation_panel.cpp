@@ -2,21 +2,19 @@
 
 #include <cmath>
 
-#include <QApplication>
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QPointer>
 #include <QPushButton>
 #include <QSlider>
 #include <QSpinBox>
-#include <QThreadPool>
 #include <QVBoxLayout>
 
 #include "counted_noun.h"
+#include "export_writer.h"
 #include "io/apng_writer.h"
 #include "io/image_file.h"
 #include "mix/cell_export.h"
@@ -67,7 +65,9 @@ InterpolationPanel::InterpolationPanel(SourceList* faces, SourceList* background
                                        std::function<StudioSettings()> settings, QWidget* parent)
     : QWidget(parent), faces_(faces), backgrounds_(backgrounds), worker_(worker), settings_(std::move(settings)) {
     setObjectName(QStringLiteral("interpolationPanel"));
-    writer_.setMaxThreadCount(1);
+    writer_ = new ExportWriter(this);
+    connect(writer_, &ExportWriter::written, this, [this](quint64 id, const QString&, const QStringList& files) { onWritten(id, files); });
+    connect(writer_, &ExportWriter::failed, this, &InterpolationPanel::onWriteFailed);
     axis_ = new QComboBox(this);
     axis_->setObjectName(QStringLiteral("interpolationAxis"));
     axis_->addItem(tr("Between two faces"));
@@ -339,14 +339,10 @@ QString frame_path(const QString& folder, const GeneratedCell& frame) {
 
 // Off the GUI thread: PNG encoding of full-size frames takes a while.
 void InterpolationPanel::writeFrame(const GeneratedCell& frame) {
-    QPointer<InterpolationPanel> self(this);
-    writer_.start([self, path = frame_path(export_folder_, frame), frame] {
-        try {
-            facemix::write_recipe_png(path.toStdString(), frame.image, frame.recipe);
-        } catch (const std::exception& failure) {
-            const QString error = QObject::tr("Writing the frame %1 failed: %2").arg(path, QString::fromUtf8(failure.what()));
-            QMetaObject::invokeMethod(qApp, [self, error] { if (self) emit self->problem(error); }, Qt::QueuedConnection);
-        }
+    const QString path = frame_path(export_folder_, frame);
+    writer_->submit(tr("Writing the frame %1").arg(path), [path, frame] {
+        facemix::write_recipe_png(path.toStdString(), frame.image, frame.recipe);
+        return QStringList{path};
     });
 }
 
@@ -365,35 +361,33 @@ void InterpolationPanel::writeStripAndAnimation() {
     }
     status_->setText(tr("Writing the strip and the animation of %1…").arg(counted(images.size(), tr("frame"), tr("frames"))));
     const QString folder = export_folder_;
-    QPointer<InterpolationPanel> self(this);
-    writer_.start([self, folder, files, images = std::move(images)]() mutable {
-        QString error;
-        try {
-            const QDir dir(folder);
-            const QString strip = dir.filePath(QStringLiteral("interpolation_strip.png"));
-            facemix::write_image_atomic(strip.toStdString(), facemix::image_strip(images, 4));
-            files << strip;
-            const QString animation = dir.filePath(QStringLiteral("interpolation_animation.png"));
-            facemix::write_apng_atomic(animation.toStdString(), images, kFrameMilliseconds);
-            files << animation;
-        } catch (const std::exception& failure) {
-            error = QObject::tr("Writing the frames to %1 failed: %2").arg(folder, QString::fromUtf8(failure.what()));
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, folder, files, error] {
-                if (!self) return;
-                if (!error.isEmpty()) {
-                    self->status_->setText(error);
-                    emit self->problem(error);
-                    return;
-                }
-                self->status_->setText(tr("Wrote %1, a strip and an animation.").arg(counted(files.size() - 2, tr("frame"), tr("frames"))));
-                emit self->information(tr("Exported the interpolation to %1.").arg(folder));
-                emit self->framesExported(folder, files);
-            },
-            Qt::QueuedConnection);
+    const quint64 id = writer_->submit(tr("Writing the frames to %1").arg(folder), [folder, files, images = std::move(images)]() mutable {
+        const QDir dir(folder);
+        const QString strip = dir.filePath(QStringLiteral("interpolation_strip.png"));
+        facemix::write_image_atomic(strip.toStdString(), facemix::image_strip(images, 4));
+        files << strip;
+        const QString animation = dir.filePath(QStringLiteral("interpolation_animation.png"));
+        facemix::write_apng_atomic(animation.toStdString(), images, kFrameMilliseconds);
+        files << animation;
+        return files;
     });
+    strip_writes_[id] = folder;
+}
+
+// A frame written says nothing: the export is done when its strip and animation are.
+void InterpolationPanel::onWritten(quint64 id, const QStringList& files) {
+    const auto strip = strip_writes_.find(id);
+    if (strip == strip_writes_.end()) return;
+    const QString folder = strip->second;
+    strip_writes_.erase(strip);
+    status_->setText(tr("Wrote %1, a strip and an animation.").arg(counted(files.size() - 2, tr("frame"), tr("frames"))));
+    emit information(tr("Exported the interpolation to %1.").arg(folder));
+    emit framesExported(folder, files);
+}
+
+void InterpolationPanel::onWriteFailed(quint64 id, const QString& message) {
+    if (strip_writes_.erase(id)) status_->setText(message);
+    emit problem(message);
 }
 
 }  // namespace facemix::ui

@@ -4,7 +4,6 @@
 #include <map>
 
 #include <QImage>
-#include <QThreadPool>
 #include <QWidget>
 
 #include "generation_worker.h"
@@ -18,6 +17,7 @@ class QSpinBox;
 
 namespace facemix::ui {
 
+class ExportWriter;
 class SourceList;
 
 // Slides between two faces (on one background) or two backgrounds (under one face). Moving the slider
@@ -73,6 +73,8 @@ private:
     void onJobEnded(quint64 job, bool cancelled, const QString& error);
     void writeFrame(const GeneratedCell& frame);
     void writeStripAndAnimation();
+    void onWritten(quint64 id, const QStringList& files);
+    void onWriteFailed(quint64 id, const QString& message);
     void updateEnabled();
 
     SourceList* faces_;
@@ -102,7 +104,8 @@ private:
     std::map<std::size_t, GeneratedCell> export_frames_;  // by frame index
     // One writer thread: each frame is on disk as soon as it is rendered, and the strip and the
     // animation, queued after the last frame, are written after it.
-    QThreadPool writer_;
+    ExportWriter* writer_ = nullptr;
+    std::map<quint64, QString> strip_writes_;  // the strips being written, by writer id: their folders
 };
 
 }  // namespace facemix::ui
