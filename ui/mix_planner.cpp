@@ -47,8 +47,9 @@ MixPlan MixPlanner::plan(const QList<SourceEntry>& faces, const QList<SourceEntr
         plan.job.backgrounds.push_back(mix_source_of(entry));
         plan.backgrounds.push_back(entry.key);
     }
-    const bool random = values.seed_policy == SeedPolicy::Random;
-    const facemix::SeedPolicy grid_policy = values.seed_policy == SeedPolicy::Fixed ? facemix::SeedPolicy::Fixed : facemix::SeedPolicy::PerCell;
+    // Random draws every cell's seed itself; core lays out the cells all the same.
+    const bool random = !values.seed_policy.grid;
+    const facemix::SeedPolicy grid_policy = values.seed_policy.grid.value_or(facemix::SeedPolicy::Fixed);
     for (facemix::CellRequest request : facemix::grid_cells(plan.faces.size(), plan.backgrounds.size(), std::uint64_t(values.seed), grid_policy)) {
         if (random) request.seed = random_seed();
         const CellKey key = plan.key(request.row, request.column);

@@ -23,12 +23,8 @@ QStringList studio_precisions() {
 QList<int> studio_resolutions() { return {0, 256, 384, 512, 640, 768}; }
 
 QString seed_policy_name(SeedPolicy policy) {
-    switch (policy) {
-        case SeedPolicy::Fixed: return QStringLiteral("fixed");
-        case SeedPolicy::PerCell: return QStringLiteral("per-cell");
-        case SeedPolicy::Random: return QStringLiteral("random");
-    }
-    return QStringLiteral("per-cell");
+    if (!policy.grid) return QStringLiteral("random");
+    return *policy.grid == facemix::SeedPolicy::Fixed ? QStringLiteral("fixed") : QStringLiteral("per-cell");
 }
 
 SeedPolicy seed_policy_from_name(const QString& name, SeedPolicy fallback) {

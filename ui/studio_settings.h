@@ -1,19 +1,31 @@
 #pragma once
 
+#include <optional>
+
 #include <QString>
 #include <QStringList>
 #include <QVariantMap>
+
+#include "mix/mix_job.h"
 
 class QSettings;
 
 namespace facemix::ui {
 
-// How a Mix chooses each cell's seed.
-enum class SeedPolicy {
-    Fixed,    // every cell uses the seed, so cells differ only by their face and background
-    PerCell,  // seed + the cell's index (row * columns + column): varied, yet reproducible
-    Random,   // a fresh random seed per cell on every Mix
+// How a Mix chooses each cell's seed: one of core's grid policies, so that the studio's seeds are those
+// of facemix mix, or the studio's own choice of none of them, a fresh random seed per cell on every Mix.
+struct SeedPolicy {
+    std::optional<facemix::SeedPolicy> grid;  // none: random
+
+    static const SeedPolicy Fixed;    // every cell uses the seed, so cells differ only by their face and background
+    static const SeedPolicy PerCell;  // seed + the cell's index (row * columns + column): varied, yet reproducible
+    static const SeedPolicy Random;
+
+    bool operator==(const SeedPolicy&) const = default;
 };
+inline constexpr SeedPolicy SeedPolicy::Fixed{facemix::SeedPolicy::Fixed};
+inline constexpr SeedPolicy SeedPolicy::PerCell{facemix::SeedPolicy::PerCell};
+inline constexpr SeedPolicy SeedPolicy::Random{};
 
 // Everything the settings panel edits, as plain values: what a generation job is given and what
 // QSettings keeps between sessions. Names match core's (sampler names, "auto"/"cpu"/"cuda",
