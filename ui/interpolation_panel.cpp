@@ -17,10 +17,8 @@
 #include <QVBoxLayout>
 
 #include "counted_noun.h"
-#include "io/apng_writer.h"
-#include "io/image_file.h"
 #include "mix/cell_export.h"
-#include "mix/contact_sheet.h"
+#include "mix/job_files.h"
 #include "mix/mix_job.h"
 #include "mix_job_builder.h"
 #include "source_list.h"
@@ -332,7 +330,7 @@ void InterpolationPanel::onJobEnded(quint64 job, bool cancelled, const QString& 
 namespace {
 
 QString frame_path(const QString& folder, const GeneratedCell& frame) {
-    return QDir(folder).filePath(QStringLiteral("frame_%1.png").arg(frame.column + 1, 3, 10, QLatin1Char('0')));
+    return QDir(folder).filePath(QString::fromStdString(facemix::frame_file_name(frame.column)));
 }
 
 }  // namespace
@@ -369,13 +367,9 @@ void InterpolationPanel::writeStripAndAnimation() {
     writer_.start([self, folder, files, images = std::move(images)]() mutable {
         QString error;
         try {
-            const QDir dir(folder);
-            const QString strip = dir.filePath(QStringLiteral("interpolation_strip.png"));
-            facemix::write_image_atomic(strip.toStdString(), facemix::image_strip(images, 4));
-            files << strip;
-            const QString animation = dir.filePath(QStringLiteral("interpolation_animation.png"));
-            facemix::write_apng_atomic(animation.toStdString(), images, kFrameMilliseconds);
-            files << animation;
+            const facemix::StripFiles written =
+                facemix::write_strip_and_animation(folder.toStdString(), "interpolation", images, facemix::kFrameMilliseconds);
+            files << QString::fromStdString(written.strip.string()) << QString::fromStdString(written.animation.string());
         } catch (const std::exception& failure) {
             error = QObject::tr("Writing the frames to %1 failed: %2").arg(folder, QString::fromUtf8(failure.what()));
         }
