@@ -3,16 +3,12 @@
 #include <QDir>
 #include <QFileInfo>
 
-#include "io/image_file.h"
 #include "mix/cell_export.h"
-#include "mix/contact_sheet.h"
+#include "mix/job_files.h"
 #include "mix_grid_view.h"
 
 namespace facemix::ui {
 namespace {
-
-constexpr int kSheetTile = 256;
-constexpr int kSheetGap = 4;
 
 QString stem_of(const QString& name) { return QFileInfo(name).completeBaseName(); }
 
@@ -27,10 +23,8 @@ std::vector<CellFile> cell_files(const MixGridView& grid, const MixResults& resu
             const CellKey key{grid.faceKey(row), grid.backgroundKey(column)};
             const MixCell* cell = results.cell(key);
             if (!cells.contains(key) || !cell || !cell->finished()) continue;
-            const QString name = QStringLiteral("r%1c%2_%3_x_%4.png")
-                                     .arg(row + 1, 2, 10, QLatin1Char('0'))
-                                     .arg(column + 1, 2, 10, QLatin1Char('0'))
-                                     .arg(stem_of(grid.faceName(key.first)), stem_of(grid.backgroundName(key.second)));
+            const QString name = QString::fromStdString(facemix::grid_cell_file_name(
+                std::size_t(row), std::size_t(column), grid.faceName(key.first).toStdString(), grid.backgroundName(key.second).toStdString()));
             files.push_back({dir.filePath(name), cell->image, cell->recipe});
         }
     return files;
@@ -65,8 +59,7 @@ ContactSheetCells contact_sheet_cells(const QList<SourceEntry>& faces, const QLi
 }
 
 void write_contact_sheet(const QString& path, const ContactSheetCells& sheet) {
-    facemix::write_image_atomic(path.toStdString(), facemix::contact_sheet(sheet.faces, sheet.backgrounds, sheet.cells,
-                                                                           kSheetTile, kSheetGap, "not generated"));
+    facemix::write_contact_sheet(path.toStdString(), sheet.faces, sheet.backgrounds, sheet.cells, "not generated");
 }
 
 }  // namespace facemix::ui

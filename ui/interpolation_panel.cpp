@@ -15,10 +15,8 @@
 
 #include "counted_noun.h"
 #include "export_writer.h"
-#include "io/apng_writer.h"
-#include "io/image_file.h"
 #include "mix/cell_export.h"
-#include "mix/contact_sheet.h"
+#include "mix/job_files.h"
 #include "mix/mix_job.h"
 #include "mix_job_builder.h"
 #include "source_list.h"
@@ -332,7 +330,7 @@ void InterpolationPanel::onJobEnded(quint64 job, bool cancelled, const QString& 
 namespace {
 
 QString frame_path(const QString& folder, const GeneratedCell& frame) {
-    return QDir(folder).filePath(QStringLiteral("frame_%1.png").arg(frame.column + 1, 3, 10, QLatin1Char('0')));
+    return QDir(folder).filePath(QString::fromStdString(facemix::frame_file_name(frame.column)));
 }
 
 }  // namespace
@@ -362,13 +360,9 @@ void InterpolationPanel::writeStripAndAnimation() {
     status_->setText(tr("Writing the strip and the animation of %1…").arg(counted(images.size(), tr("frame"), tr("frames"))));
     const QString folder = export_folder_;
     const quint64 id = writer_->submit(tr("Writing the frames to %1").arg(folder), [folder, files, images = std::move(images)]() mutable {
-        const QDir dir(folder);
-        const QString strip = dir.filePath(QStringLiteral("interpolation_strip.png"));
-        facemix::write_image_atomic(strip.toStdString(), facemix::image_strip(images, 4));
-        files << strip;
-        const QString animation = dir.filePath(QStringLiteral("interpolation_animation.png"));
-        facemix::write_apng_atomic(animation.toStdString(), images, kFrameMilliseconds);
-        files << animation;
+        const facemix::StripFiles written =
+            facemix::write_strip_and_animation(folder.toStdString(), "interpolation", images, facemix::kFrameMilliseconds);
+        files << QString::fromStdString(written.strip.string()) << QString::fromStdString(written.animation.string());
         return files;
     });
     strip_writes_[id] = folder;

@@ -31,7 +31,6 @@ public:
     static constexpr int kPreviewSteps = 8;
     static constexpr int kSliderMaximum = 100;
     static constexpr int kPreviewSide = 192;
-    static constexpr int kFrameMilliseconds = 125;
 
     InterpolationPanel(SourceList* faces, SourceList* backgrounds, GenerationWorker* worker,
                        std::function<StudioSettings()> settings, QWidget* parent = nullptr);

@@ -4,7 +4,7 @@
 
 #include <QSettings>
 
-#include "diffusion/sampler.h"
+#include "diffusion/sampler_names.h"
 
 namespace facemix::ui {
 

@@ -6,6 +6,7 @@
 #include "cli/job_output.h"
 
 #include "common/error.h"
+#include "mix/job_files.h"
 
 namespace facemix::cli {
 namespace {
@@ -17,7 +18,7 @@ struct InterpolateArguments {
     std::string output_dir;
     std::size_t frames = 8;
     std::string method = "slerp";
-    int frame_ms = 125;
+    int frame_ms = facemix::kFrameMilliseconds;
 };
 
 int run_interpolate(const InterpolateArguments& args) {

@@ -1,28 +1,16 @@
 #include "cli/job_output.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <iostream>
 
 #include "cli/command.h"
 #include "cli/interrupt.h"
 #include "cli/progress_bar.h"
 #include "common/error.h"
-#include "io/apng_writer.h"
-#include "io/image_file.h"
 #include "mix/cell_export.h"
-#include "mix/contact_sheet.h"
+#include "mix/job_files.h"
 
 namespace facemix::cli {
-
-namespace {
-
-std::string stem_of(const std::string& file) { return std::filesystem::path(file).stem().string(); }
-
-constexpr int kSheetTile = 256;
-constexpr int kSheetGap = 4;
-
-}  // namespace
 
 JobOutput::JobOutput(std::filesystem::path folder, const MixJob& job, CellName name)
     : folder_(std::move(folder)), job_(job), name_(std::move(name)) {
@@ -32,17 +20,10 @@ JobOutput::JobOutput(std::filesystem::path folder, const MixJob& job, CellName n
 }
 
 std::string JobOutput::grid_cell_name(const MixJob& job, const CellRequest& cell) {
-    char prefix[32];
-    std::snprintf(prefix, sizeof prefix, "r%02zuc%02zu_", cell.row + 1, cell.column + 1);
-    return prefix + stem_of(job.faces.at(cell.face.from).file) + "_x_" + stem_of(job.backgrounds.at(cell.background.from).file) +
-           ".png";
+    return grid_cell_file_name(cell.row, cell.column, job.faces.at(cell.face.from).file, job.backgrounds.at(cell.background.from).file);
 }
 
-std::string JobOutput::frame_name(const MixJob&, const CellRequest& cell) {
-    char name[32];
-    std::snprintf(name, sizeof name, "frame_%03zu.png", cell.column + 1);
-    return name;
-}
+std::string JobOutput::frame_name(const MixJob&, const CellRequest& cell) { return frame_file_name(cell.column); }
 
 int JobOutput::run(MixEngine& engine, std::stop_token stop) {
     const std::size_t steps_per_cell = static_cast<std::size_t>(job_.settings.steps);
@@ -87,7 +68,7 @@ void JobOutput::write_contact_sheet(const std::string& file_name) const {
     for (const auto& result : results_)
         if (result.ok()) cells.at(result.request.row).at(result.request.column) = result.image;
     const std::filesystem::path path = folder_ / file_name;
-    write_image_atomic(path, contact_sheet(faces, backgrounds, cells, kSheetTile, kSheetGap));
+    facemix::write_contact_sheet(path, faces, backgrounds, cells, "failed");
     std::cout << path.string() << "\n";
 }
 
@@ -99,11 +80,8 @@ void JobOutput::write_strip_and_animation(const std::string& stem, int frame_ms)
     std::sort(finished.begin(), finished.end(), [](const auto& a, const auto& b) { return a.request.column < b.request.column; });
     std::vector<cv::Mat> frames;
     for (const auto& result : finished) frames.push_back(result.image);
-    const std::filesystem::path strip = folder_ / (stem + "_strip.png");
-    const std::filesystem::path animation = folder_ / (stem + "_animation.png");
-    write_image_atomic(strip, image_strip(frames, kSheetGap));
-    write_apng_atomic(animation, frames, frame_ms);
-    std::cout << strip.string() << "\n" << animation.string() << "\n";
+    const StripFiles files = facemix::write_strip_and_animation(folder_, stem, frames, frame_ms);
+    std::cout << files.strip.string() << "\n" << files.animation.string() << "\n";
 }
 
 }  // namespace facemix::cli

@@ -2,10 +2,11 @@
 
 #include <opencv2/core/mat.hpp>
 
+#include "align/face_box.h"
+
 namespace facemix {
 
-// The face region of an aligned image: rows 190-440 and columns 125-387 (end exclusive) at 512 px,
-// the crop the face-mixer models were trained with, scaled for other sizes.
+// The default face box (the face mixers' training crop) at `aligned_size` px.
 cv::Rect face_box(int aligned_size);
 
 // Mid-grey as stored in 8-bit images: 0 in [-1, 1] is 127.5, which rounds to 128. Tensor code sets
@@ -18,6 +19,6 @@ struct FaceSplit {
 };
 
 // Splits a square aligned image into the two parts each embedded separately.
-FaceSplit split_face(const cv::Mat& aligned);
+FaceSplit split_face(const cv::Mat& aligned, const FaceBox& box = {});
 
 }  // namespace facemix

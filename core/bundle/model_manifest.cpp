@@ -29,7 +29,7 @@ nlohmann::json manifest_to_json(const ModelManifest& m) {
     put_optional(json, "encoder", m.encoder);
     const Conditioning& c = m.conditioning;
     json["conditioning"] = {{"tokens", c.tokens},
-                            {"face_box_512", {{"top", c.face_top}, {"bottom", c.face_bottom}, {"left", c.face_left}, {"right", c.face_right}}},
+                            {"face_box_512", {{"top", c.face_box.top}, {"bottom", c.face_box.bottom}, {"left", c.face_box.left}, {"right", c.face_box.right}}},
                             {"mask_value", c.mask_value},
                             {"unconditional", c.unconditional}};
     // Written only when they differ from what every earlier bundle had, so those manifests (and hashes) stay.
@@ -72,10 +72,9 @@ ModelManifest manifest_from_json(const nlohmann::json& json, const std::string& 
         const auto& c = json.at("conditioning");
         m.conditioning.tokens = c.at("tokens").get<std::vector<std::string>>();
         const auto& box = c.at("face_box_512");
-        m.conditioning.face_top = box.at("top");
-        m.conditioning.face_bottom = box.at("bottom");
-        m.conditioning.face_left = box.at("left");
-        m.conditioning.face_right = box.at("right");
+        m.conditioning.face_box = {box.at("top"), box.at("bottom"), box.at("left"), box.at("right")};
+        if (!m.conditioning.face_box.valid())
+            throw InputError(what + ": the face box is empty or reaches outside the 512 px aligned image");
         m.conditioning.mask_value = c.at("mask_value");
         m.conditioning.unconditional = c.at("unconditional");
         m.conditioning.face_token_source = c.value("face_token_source", "encoder");

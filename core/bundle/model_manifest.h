@@ -7,6 +7,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "align/face_box.h"
+#include "diffusion/noise_schedule_config.h"
 #include "nn/autoencoder_kl_config.h"
 #include "nn/clip_vision_config.h"
 #include "nn/descriptor_projection_config.h"
@@ -18,8 +20,7 @@ namespace facemix {
 // condition" in classifier-free guidance.
 struct Conditioning {
     std::vector<std::string> tokens{"face", "background"};  // one name per cross-attention token
-    // The face crop inside the 512 px aligned image, end exclusive (rows top..bottom, columns left..right).
-    std::int64_t face_top = 190, face_bottom = 440, face_left = 125, face_right = 387;
+    FaceBox face_box;  // the face crop the model was trained with
     double mask_value = 0.0;              // what the background's face box is set to, in [-1, 1]
     std::string unconditional = "zeros"; // the unconditional tokens are all zero
     // Where the "face" token comes from: "encoder" (the image encoder on the face crop) or
@@ -34,22 +35,6 @@ struct Conditioning {
     bool face_from_descriptor() const { return face_token_source == "dlib-descriptor"; }
 
     friend bool operator==(const Conditioning&, const Conditioning&) = default;
-};
-
-// The diffusion process the UNet was trained for.
-struct NoiseSchedule {
-    std::string beta_schedule = "scaled_linear";  // linear in sqrt(beta), as SD v1
-    double beta_start = 0.00085;
-    double beta_end = 0.012;
-    std::int64_t train_timesteps = 1000;
-    std::string prediction = "epsilon";
-    // DDIM clamps its estimate of the clean image to [−1, 1] at every step, as pixel-space DDPMs are
-    // sampled (diffusers' clip_sample): at high noise x̂0 = (x − sqrt(1 − ᾱ)·ε)/sqrt(ᾱ) multiplies the
-    // ε error by up to 1/sqrt(ᾱ_T) (~150 for the linear schedule), which a small model cannot keep below
-    // one grey level. Latent models leave it off (SD's latents are not bounded).
-    bool clip_sample = false;
-
-    friend bool operator==(const NoiseSchedule&, const NoiseSchedule&) = default;
 };
 
 // Where a bundle came from, so a result can be traced to the weights that made it.

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "bundle/model_manifest.h"
+#include "diffusion/noise_schedule_config.h"
 
 namespace facemix {
 

@@ -10,6 +10,7 @@
 #include <ATen/core/Tensor.h>
 
 #include "diffusion/noise_schedule.h"
+#include "diffusion/sampler_names.h"
 
 namespace facemix {
 
@@ -64,10 +65,6 @@ public:
     virtual at::Tensor step(const at::Tensor& eps, std::size_t i, const at::Tensor& x,
                             std::optional<at::Generator> generator) = 0;
 };
-
-// The registered samplers' names, in the order a user should see them ("ddim", "plms", "euler",
-// "euler_a", "dpmpp_2m", "dpmpp_2m_karras").
-std::vector<std::string> sampler_names();
 
 // Throws InputError listing the known names when `name` is not one of them.
 std::unique_ptr<Sampler> make_sampler(const std::string& name, const DiffusionSchedule& schedule,

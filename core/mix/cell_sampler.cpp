@@ -48,10 +48,10 @@ Guidance guidance_for(const ModelManifest& manifest, const SamplingSettings& set
 
 }  // namespace
 
-void check_sampling_settings(const SamplingSettings& settings) {
+void check_sampling_settings(const SamplingSettings& settings, const NoiseSchedule& schedule) {
     if (!(settings.strength >= 0.0 && settings.strength <= 1.0)) throw InputError("Strength must lie between 0 and 1.");
     const SamplerOptions options{timestep_spacing_from_name(settings.spacing), 1, settings.eta};
-    make_sampler(settings.sampler, DiffusionSchedule(NoiseSchedule{}), options)->set_timesteps(settings.steps);
+    make_sampler(settings.sampler, DiffusionSchedule(schedule), options)->set_timesteps(settings.steps);
 }
 
 std::int64_t output_resolution(const ModelManifest& manifest, const SamplingSettings& settings) {
@@ -72,7 +72,6 @@ std::vector<at::Tensor> sample_cells(const ModelNetworks& networks, const ModelM
     if (cells.empty()) return {};
     if (!networks.unet) throw InputError("The model has no UNet, so it cannot generate images.");
     if (manifest.vae && !networks.vae) throw InputError("The model's autoencoder is missing.");
-    check_sampling_settings(settings);
     at::NoGradGuard no_grad;
 
     const std::int64_t resolution = output_resolution(manifest, settings);

@@ -40,9 +40,10 @@ std::vector<at::Tensor> sample_cells(const ModelNetworks& networks, const ModelM
                                      const SamplingSettings& settings, const StepCallback& on_step,
                                      std::stop_token stop, SamplingStats* stats = nullptr);
 
-// Throws InputError for a sampler, step count, spacing, eta or strength that cannot run, so a job can
-// refuse its settings once instead of failing every cell.
-void check_sampling_settings(const SamplingSettings& settings);
+// Throws InputError for a sampler, step count, spacing, eta or strength that cannot run on the model's
+// schedule. Jobs call it once, where their settings come in (MixEngine), so a bad setting is refused
+// before any work instead of failing every cell; sample_cells itself assumes checked settings.
+void check_sampling_settings(const SamplingSettings& settings, const NoiseSchedule& schedule);
 
 // The output resolution the settings ask of this model (its native one when 0), checked against what
 // the networks can produce. Throws InputError.

@@ -1,7 +1,5 @@
 #include "mix/condition_tokens.h"
 
-#include <cmath>
-
 #include <ATen/ops/zeros.h>
 
 #include "common/error.h"
@@ -27,10 +25,6 @@ TokenSpec token_spec(const std::string& name) {
                      "\" is not one facemix knows (face, background, image, image_N).");
 }
 
-std::int64_t scaled(std::int64_t coordinate, std::int64_t size) {
-    return std::lround(static_cast<double>(coordinate) * static_cast<double>(size) / 512.0);
-}
-
 }  // namespace
 
 std::vector<TokenSpec> token_layout(const Conditioning& conditioning) {
@@ -43,14 +37,12 @@ std::vector<TokenSpec> token_layout(const Conditioning& conditioning) {
 }
 
 at::Tensor image_part(const at::Tensor& aligned, ImagePart part, const Conditioning& conditioning) {
-    const std::int64_t size = aligned.size(-1);
-    const std::int64_t top = scaled(conditioning.face_top, size), bottom = scaled(conditioning.face_bottom, size);
-    const std::int64_t left = scaled(conditioning.face_left, size), right = scaled(conditioning.face_right, size);
+    const FaceBox box = conditioning.face_box.scaled_to(aligned.size(-1));
     switch (part) {
-        case ImagePart::FaceCrop: return aligned.slice(-2, top, bottom).slice(-1, left, right);
+        case ImagePart::FaceCrop: return aligned.slice(-2, box.top, box.bottom).slice(-1, box.left, box.right);
         case ImagePart::MaskedBackground: {
             at::Tensor masked = aligned.clone();
-            masked.slice(-2, top, bottom).slice(-1, left, right).fill_(conditioning.mask_value);
+            masked.slice(-2, box.top, box.bottom).slice(-1, box.left, box.right).fill_(conditioning.mask_value);
             return masked;
         }
         case ImagePart::Whole:

@@ -124,7 +124,7 @@ Recipe MixEngine::recipe_for(const MixJob& job, const CellRequest& cell, const a
 void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_token stop, SamplingStats* stats) {
     at::NoGradGuard no_grad;
     const std::int64_t resolution = output_resolution(manifest_, job.settings);
-    check_sampling_settings(job.settings);
+    check_sampling_settings(job.settings, manifest_.schedule);
     const at::Tensor init = job.init ? start_image(job.init->aligned, resolution) : at::Tensor();
     const std::size_t batch_cells = std::max<std::size_t>(1, job.batch_cells);
     JobProgress progress{0, job.cells.size(), 0, 0, 0};
@@ -204,6 +204,7 @@ cv::Mat MixEngine::replay(const Recipe& recipe, const cv::Mat& init, std::stop_t
     if (recipe.token_names != manifest_.conditioning.tokens ||
         static_cast<std::int64_t>(recipe.condition.size()) != tokens * manifest_.unet->context_dim)
         throw InputError("The recipe's condition tokens do not fit " + model_name_ + ".");
+    check_sampling_settings(recipe.settings, manifest_.schedule);
     at::NoGradGuard no_grad;
     std::vector<float> values = recipe.condition;
     CellInput input{at::from_blob(values.data(), {tokens, manifest_.unet->context_dim}, at::kFloat).clone(), recipe.seed, {}};

@@ -31,7 +31,7 @@
 #include "io/png_file.h"
 #include "io/safetensors.h"
 #include "mix/condition_tokens.h"
-#include "mix/contact_sheet.h"
+#include "mix/job_files.h"
 #include "mix/mix_engine.h"
 #include "nn/clip_vision.h"
 #include "nn/descriptor_projection.h"
@@ -474,12 +474,11 @@ std::filesystem::path Trainer::write_sample_grid() {
     for (const auto& source : faces) face_thumbs.push_back(source.aligned);
     for (const auto& source : backgrounds) background_thumbs.push_back(source.aligned);
     const int tile = static_cast<int>(std::max<std::int64_t>(64, s.dataset.resolution()));
-    const cv::Mat sheet = contact_sheet(face_thumbs, background_thumbs, cells, tile, 4);
     char name[64];
     std::snprintf(name, sizeof name, "step_%07lld.png", static_cast<long long>(s.step));
     const std::filesystem::path path = s.run / "samples" / name;
     std::filesystem::create_directories(path.parent_path());
-    write_png_atomic(path, sheet);
+    write_contact_sheet(path, face_thumbs, background_thumbs, cells, "failed", tile);
     return path;
 }
 

@@ -1,3 +1,4 @@
+#include "align/face_split.h"
 #include "bundle/model_bundle.h"
 #include "bundle/model_importer.h"
 #include "bundle/model_networks.h"
@@ -78,6 +79,19 @@ TEST(ModelManifest, RefusesOtherFormatsAndVersions) {
     json = manifest_to_json(ModelManifest{});
     json["conditioning"].erase("tokens");
     EXPECT_THROW(manifest_from_json(json, "m"), InputError);
+}
+
+// The face box is the one alignment cuts with (align/face_box.h); a box that is empty or leaves the
+// 512 px image would crop nothing, so the manifest is refused where it is read.
+TEST(ModelManifest, CarriesTheFaceBoxAndRefusesOneOutsideTheImage) {
+    ModelManifest manifest;
+    EXPECT_EQ(manifest.conditioning.face_box.scaled_to(256).rect(), face_box(256));
+    manifest.conditioning.face_box = {100, 400, 80, 430};
+    EXPECT_EQ(manifest_from_json(manifest_to_json(manifest), "m").conditioning.face_box, manifest.conditioning.face_box);
+    for (const FaceBox bad : {FaceBox{300, 200, 125, 387}, FaceBox{190, 600, 125, 387}, FaceBox{190, 440, -1, 387}}) {
+        manifest.conditioning.face_box = bad;
+        EXPECT_THROW(manifest_from_json(manifest_to_json(manifest), "m"), InputError) << bad.top << " " << bad.bottom;
+    }
 }
 
 TEST(ModelImport, LdmFaceMixerCheckpointBecomesAFullModel) {

@@ -18,14 +18,7 @@ MixEngine& tiny_engine() { return test::tiny_cpu_engine(); }
 cv::Mat synthetic_face(int seed, int size = 64) { return test::synthetic_source("face", seed, size).aligned; }
 
 // The manifest's face box (given for 512 px) at `size` px, as the encoder's face crop cuts it.
-cv::Rect face_box(int size) {
-    const Conditioning& conditioning = tiny_engine().manifest().conditioning;
-    const auto scaled = [size](std::int64_t coordinate) {
-        return static_cast<int>(std::lround(static_cast<double>(coordinate) * size / 512.0));
-    };
-    const int top = scaled(conditioning.face_top), left = scaled(conditioning.face_left);
-    return {left, top, scaled(conditioning.face_right) - left, scaled(conditioning.face_bottom) - top};
-}
+cv::Rect face_box(int size) { return tiny_engine().manifest().conditioning.face_box.scaled_to(size).rect(); }
 
 at::Tensor vector_of(std::vector<double> values) { return at::tensor(values, at::kDouble); }
 

@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "mix/cell_export.h"
+#include "mix/cell_sampler.h"
 #include "mix/mix_engine.h"
 #include "support/test_data.h"
 #include "support/tiny_model.h"
@@ -242,6 +243,19 @@ TEST(MixEngine, RefusesImpossibleSettingsWithASentence) {
     job.settings.sampler = "ddim";
     job.settings.steps = 0;
     EXPECT_THROW(run_all(tiny_engine(), job), InputError);
+}
+
+// Settings are checked against the model's own schedule, once, before any cell: 100 steps fit SD's
+// 1000 training timesteps but not a 50-timestep model's.
+TEST(MixEngine, ChecksTheStepsAgainstTheModelsSchedule) {
+    SamplingSettings settings;
+    settings.steps = 100;
+    NoiseSchedule short_schedule;
+    short_schedule.train_timesteps = 50;
+    EXPECT_NO_THROW(check_sampling_settings(settings, NoiseSchedule{}));
+    EXPECT_THROW(check_sampling_settings(settings, short_schedule), InputError);
+    settings.steps = 50;
+    EXPECT_NO_THROW(check_sampling_settings(settings, short_schedule));
 }
 
 }  // namespace
