@@ -15,7 +15,6 @@
 #include <QMenu>
 #include <QMimeData>
 #include <QSettings>
-#include <QSlider>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
@@ -26,7 +25,6 @@
 #include "generation_worker.h"
 #include "grid_cells.h"
 #include "grid_exporter.h"
-#include "interpolation_curve.h"
 #include "interpolation_panel.h"
 #include "log_panel.h"
 #include "message_banner.h"
@@ -173,15 +171,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(exporter_, &GridExporter::problem, this, &MainWindow::reportProblem);
     connect(interpolation_, &InterpolationPanel::problem, this, &MainWindow::reportProblem);
     connect(interpolation_, &InterpolationPanel::information, log_, &LogPanel::info);
-    InterpolationCurve* curve = plots_->interpolation();
-    connect(interpolation_, &InterpolationPanel::endpointsChanged, curve, [curve](const QString& from, const QString& to) {
-        curve->clear();
-        curve->setEndpointNames(from, to);
-    });
-    connect(interpolation_, &InterpolationPanel::frameMeasured, curve, &InterpolationCurve::addPoint);
-    connect(interpolation_->slider(), &QSlider::valueChanged, curve,
-            [this, curve] { curve->setCursorPosition(interpolation_->position()); });
-    curve->setCursorPosition(interpolation_->position());
+    interpolation_->drive(plots_->interpolation());
 
     default_layout_ = saveState();
     restoreSettings();
