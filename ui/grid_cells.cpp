@@ -142,7 +142,19 @@ void GridCells::clearUnlocked() {
 
 void GridCells::clear() {
     results_ = MixResults();
+    restored_.clear();
     views_.grid->clearCells();
+}
+
+void GridCells::showRestored() {
+    if (restored_.waitingCount() == 0) return;
+    for (auto& [key, stored] : restored_.take(views_.faces->entries(), views_.backgrounds->entries())) {
+        const QImage preview = to_qimage(stored.image);
+        results_.setFinished(key, std::move(stored.image), preview, std::move(stored.recipe));
+        if (stored.locked) results_.setLocked(key, true);
+        showResult(key);
+        emit changed();
+    }
 }
 
 void GridCells::keepOnly(const QList<quint64>& faces, const QList<quint64>& backgrounds) { results_.keepOnly(faces, backgrounds); }

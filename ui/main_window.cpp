@@ -164,6 +164,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         cancelWork();
         cells_->clear();
     });
+    connect(files_, &SessionFiles::cellImagesRead, cells_, &GridCells::expectRestored);
     connect(files_, &SessionFiles::information, log_, &LogPanel::info);
     connect(files_, &SessionFiles::problem, this, &MainWindow::reportProblem);
     connect(exporter_, &GridExporter::exported, this, &MainWindow::exported);
@@ -226,12 +227,13 @@ void MainWindow::updateGridAxes() {
     for (const SourceEntry& entry : faces_->entries()) faces << entry.key;
     for (const SourceEntry& entry : backgrounds_->entries()) backgrounds << entry.key;
     cells_->keepOnly(faces, backgrounds);
+    cells_->showRestored();
     QStringList face_names, background_names;
     for (const quint64 key : faces) face_names << grid_->faceName(key);
     for (const quint64 key : backgrounds) background_names << grid_->backgroundName(key);
     plots_->similarity()->setSourceNames(face_names, background_names);
     interpolation_->refreshSources();
-    counts_->setText(tr("%1 × %2 = %3 cells").arg(faces.size()).arg(backgrounds.size()).arg(faces.size() * backgrounds.size()));
+    counts_->setText(tr("%1 × %2 = %3").arg(faces.size()).arg(backgrounds.size()).arg(counted(faces.size() * backgrounds.size(), tr("cell"), tr("cells"))));
     updateMixEnabled();
 }
 
