@@ -7,6 +7,7 @@
 #include <QMenu>
 #include <QStatusBar>
 
+#include "counted_noun.h"
 #include "cell_viewer.h"
 #include "generation_worker.h"
 #include "grid_export.h"
@@ -102,7 +103,10 @@ void GridCells::show(const CellKey& key) {
     QString details;
     if (const MixCell* cell = results_.cell(key); cell && cell->finished()) {
         const facemix::SamplingSettings& used = cell->recipe.settings;
-        details = tr("seed %1 · %2, %3 steps, CFG %4").arg(cell->recipe.seed).arg(QString::fromStdString(used.sampler)).arg(used.steps).arg(used.cfg_scale);
+        details = tr("seed %1 · %2, %3, CFG %4")
+                      .arg(cell->recipe.seed)
+                      .arg(QString::fromStdString(used.sampler), counted(used.steps, tr("step"), tr("steps")))
+                      .arg(used.cfg_scale);
     }
     CellViewer::Sources sources;
     if (const SourceEntry* entry = views_.faces->entry(face)) {

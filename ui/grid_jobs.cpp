@@ -47,9 +47,9 @@ std::optional<CellKey> GridJobs::place(const GeneratedCell& cell) {
 std::optional<QString> GridJobs::progressTask(const GenerationProgress& progress) const {
     const auto job = jobs_.find(progress.job);
     if (job == jobs_.end()) return std::nullopt;
-    QString task = QObject::tr("Generating %1 of %2 cells")
+    QString task = QObject::tr("Generating %1 of %2")
                        .arg(std::min(progress.cells_done + 1, progress.cells_total))
-                       .arg(progress.cells_total);
+                       .arg(counted(progress.cells_total, QObject::tr("cell"), QObject::tr("cells")));
     const QString left = time_left(QDateTime::currentMSecsSinceEpoch() - job->second.started_ms, progress.steps_done,
                                    progress.steps_total);
     if (!left.isEmpty()) task += QStringLiteral(", ") + left;
@@ -57,7 +57,10 @@ std::optional<QString> GridJobs::progressTask(const GenerationProgress& progress
 }
 
 QString GridJobs::Ended::summary(bool cancelled) const {
-    if (cancelled) return QObject::tr("Generation cancelled: %1 of %2 cells were finished and kept.").arg(finished).arg(cells);
+    if (cancelled)
+        return QObject::tr("Generation cancelled: %1 of %2 finished and kept; Mix goes on with the rest.")
+            .arg(finished)
+            .arg(counted(cells, QObject::tr("cell"), QObject::tr("cells")));
     return QObject::tr("Generated %1 in %2 s.").arg(counted(cells, QObject::tr("cell"), QObject::tr("cells"))).arg(seconds, 0, 'f', 1);
 }
 

@@ -296,9 +296,9 @@ void MainWindow::mix() {
         log_->info(tr("Every cell is locked or already mixed with these settings; change a setting, or give a cell a new seed."));
         return;
     }
-    log_->info(tr("Mixing %1: %2, %3 steps, CFG %4, seed %5 (%6).")
-                   .arg(counted(plan.job.cells.size(), tr("cell"), tr("cells")), values.sampler)
-                   .arg(values.steps).arg(values.cfg_scale).arg(values.seed).arg(seed_policy_name(values.seed_policy)));
+    log_->info(tr("Mixing %1: %2, %3, CFG %4, seed %5 (%6).")
+                   .arg(counted(plan.job.cells.size(), tr("cell"), tr("cells")), values.sampler, counted(values.steps, tr("step"), tr("steps")))
+                   .arg(values.cfg_scale).arg(values.seed).arg(seed_policy_name(values.seed_policy)));
     grid_jobs_->submit(std::move(plan), true);
     progress_->setProgress(tr("Generating"), 0, 1);
 }

@@ -18,7 +18,9 @@
 
 #include <QAction>
 #include <QClipboard>
+#include <QLabel>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSlider>
 
@@ -68,6 +70,10 @@ private slots:
         QVERIFY(window.grid()->cell(face, background) != first_image);
         QCOMPARE(window.grid()->cell(cells[1].first, cells[1].second), other_before);
         QCOMPARE(window.cellViewer()->image(), window.grid()->cell(face, background));  // the viewer follows
+        // One of a thing is said so: "Generated 1 cell", the counts "2 × 2 = 4 cells".
+        QVERIFY2(window.log()->toPlainText().contains(QStringLiteral("Generated 1 cell in")), qPrintable(window.log()->toPlainText()));
+        QVERIFY(!window.log()->toPlainText().contains(QRegularExpression(QStringLiteral("\\b1 (cells|files|frames|steps|faces|photos)\\b"))));
+        QCOMPARE(window.findChild<QLabel*>(QStringLiteral("counts"))->text(), QStringLiteral("2 × 2 = 4 cells"));
 
         // Lock from the viewer; the next Mix (random seeds) keeps the locked cell and redraws the others.
         window.cellViewer()->lockButton()->click();
