@@ -24,6 +24,7 @@
 #include <QClipboard>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSlider>
 
@@ -56,10 +57,12 @@ private slots:
         QCOMPARE(window.grid()->busyCellCount(), 4);
         QVERIFY(window.progress()->isVisible());
         int most_seen_busy_with_images = 0;
+        QString eta;  // the progress once it knows the pace: "Generating 3 of 4 cells, about 1 s left"
         while (clock.elapsed() < kGenerateTimeoutMs && window.isMixing()) {
             QTest::qWait(5);
             if (window.grid()->filledCellCount() > 0 && window.grid()->filledCellCount() < 4)
                 most_seen_busy_with_images = std::max(most_seen_busy_with_images, window.grid()->busyCellCount());
+            if (const QString task = window.progress()->task(); task.endsWith(QStringLiteral(" left"))) eta = task;
         }
         const double seconds = double(clock.elapsed()) / 1000.0;
         QTest::qWait(20);
@@ -73,6 +76,8 @@ private slots:
         QVERIFY(!window.progress()->isVisible());
         QVERIFY(!window.banner()->isVisible());
         QVERIFY2(most_seen_busy_with_images > 0, "cells should fill batch by batch, not all at once");
+        QVERIFY2(QRegularExpression(QStringLiteral("^Generating [1-4] of 4 cells, (about \\d+ (s|min) left|under a second left)$")).match(eta).hasMatch(),
+                 qPrintable(eta));
         // The plots dock follows the run: one identity reading per cell, one time per denoising step. The
         // tiny model's cells are noise, where dlib may find no face: those read as the encoder cosine and
         // are labelled so; a cell with a face reads as a descriptor distance.
