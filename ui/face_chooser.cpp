@@ -9,6 +9,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "counted_noun.h"
+
 namespace facemix::ui {
 namespace {
 
@@ -44,12 +46,10 @@ FaceChooser::FaceChooser(const AlignmentResult& result, const QString& target, Q
     setObjectName(QStringLiteral("faceChooser"));
     setModal(false);
     setAttribute(Qt::WA_DeleteOnClose);
-    setWindowTitle(tr("%1 faces in %2").arg(result.faces.size()).arg(result.input.name));
+    const QString faces = counted(qsizetype(result.faces.size()), tr("face"), tr("faces"));
+    setWindowTitle(tr("%1 in %2").arg(faces, result.input.name));
 
-    auto* question = new QLabel(tr("<b>%1</b> shows %2 faces. Which should be added to %3?")
-                                    .arg(result.input.name.toHtmlEscaped())
-                                    .arg(result.faces.size())
-                                    .arg(target),
+    auto* question = new QLabel(tr("<b>%1</b> shows %2. Which should be added to %3?").arg(result.input.name.toHtmlEscaped(), faces, target),
                                 this);
     question->setWordWrap(true);
 

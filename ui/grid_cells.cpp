@@ -7,6 +7,7 @@
 #include <QMenu>
 #include <QStatusBar>
 
+#include "counted_noun.h"
 #include "cell_viewer.h"
 #include "generation_worker.h"
 #include "grid_export.h"
@@ -102,7 +103,10 @@ void GridCells::show(const CellKey& key) {
     QString details;
     if (const MixCell* cell = results_.cell(key); cell && cell->finished()) {
         const facemix::SamplingSettings& used = cell->recipe.settings;
-        details = tr("seed %1 · %2, %3 steps, CFG %4").arg(cell->recipe.seed).arg(QString::fromStdString(used.sampler)).arg(used.steps).arg(used.cfg_scale);
+        details = tr("seed %1 · %2, %3, CFG %4")
+                      .arg(cell->recipe.seed)
+                      .arg(QString::fromStdString(used.sampler), counted(used.steps, tr("step"), tr("steps")))
+                      .arg(used.cfg_scale);
     }
     CellViewer::Sources sources;
     if (const SourceEntry* entry = views_.faces->entry(face)) {
@@ -142,7 +146,19 @@ void GridCells::clearUnlocked() {
 
 void GridCells::clear() {
     results_ = MixResults();
+    restored_.clear();
     views_.grid->clearCells();
+}
+
+void GridCells::showRestored() {
+    if (restored_.waitingCount() == 0) return;
+    for (auto& [key, stored] : restored_.take(views_.faces->entries(), views_.backgrounds->entries())) {
+        const QImage preview = to_qimage(stored.image);
+        results_.setFinished(key, std::move(stored.image), preview, std::move(stored.recipe));
+        if (stored.locked) results_.setLocked(key, true);
+        showResult(key);
+        emit changed();
+    }
 }
 
 void GridCells::keepOnly(const QList<quint64>& faces, const QList<quint64>& backgrounds) { results_.keepOnly(faces, backgrounds); }

@@ -5,6 +5,7 @@
 #include <QString>
 
 #include "mix_results.h"
+#include "restored_cells.h"
 
 class QPoint;
 class QStatusBar;
@@ -54,6 +55,10 @@ public:
     void clearUnlocked();  // Clear grid
     void clear();          // a session opened: nothing of the old grid stays
     void keepOnly(const QList<quint64>& faces, const QList<quint64>& backgrounds);
+    // A reopened session's finished cells: shown as their photos reach the lists (showRestored(), called
+    // when the lists change), finished for the next Mix as if just generated.
+    void expectRestored(const QList<StoredCellImage>& images) { restored_.expect(images); }
+    void showRestored();
 
 signals:
     void changed();  // a cell's seed or lock: what a session keeps
@@ -69,6 +74,7 @@ private:
     Views views_;
     QWidget* window_;
     MixResults results_;
+    RestoredCells restored_;
 };
 
 }  // namespace facemix::ui

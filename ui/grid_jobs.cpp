@@ -29,7 +29,7 @@ void GridJobs::submit(MixPlan plan, bool is_mix) {
         const CellKey key = plan.key(request.row, request.column);
         grid_->setCellBusy(key.first, key.second, true);
     }
-    Job job{std::move(plan.faces), std::move(plan.backgrounds), int(plan.job.cells.size()), 0, QDateTime::currentMSecsSinceEpoch()};
+    Job job{std::move(plan.faces), std::move(plan.backgrounds), int(plan.job.cells.size()), 0, QDateTime::currentMSecsSinceEpoch(), {}};
     const quint64 id = worker_->submit(std::move(plan.job));
     if (is_mix) mix_job_ = id;
     jobs_[id] = std::move(job);
@@ -44,20 +44,23 @@ std::optional<CellKey> GridJobs::place(const GeneratedCell& cell) {
     return CellKey{cells.faces[cell.row], cells.backgrounds[cell.column]};
 }
 
-std::optional<QString> GridJobs::progressTask(const GenerationProgress& progress) const {
+std::optional<QString> GridJobs::progressTask(const GenerationProgress& progress) {
     const auto job = jobs_.find(progress.job);
     if (job == jobs_.end()) return std::nullopt;
-    QString task = QObject::tr("Generating %1 of %2 cells")
+    job->second.pace.add(progress.steps_done, progress.step_ms);
+    QString task = QObject::tr("Generating %1 of %2")
                        .arg(std::min(progress.cells_done + 1, progress.cells_total))
-                       .arg(progress.cells_total);
-    const QString left = time_left(QDateTime::currentMSecsSinceEpoch() - job->second.started_ms, progress.steps_done,
-                                   progress.steps_total);
+                       .arg(counted(progress.cells_total, QObject::tr("cell"), QObject::tr("cells")));
+    const QString left = job->second.pace.timeLeft(progress.steps_done, progress.steps_total);
     if (!left.isEmpty()) task += QStringLiteral(", ") + left;
     return task;
 }
 
 QString GridJobs::Ended::summary(bool cancelled) const {
-    if (cancelled) return QObject::tr("Generation cancelled: %1 of %2 cells were finished and kept.").arg(finished).arg(cells);
+    if (cancelled)
+        return QObject::tr("Generation cancelled: %1 of %2 finished and kept; Mix goes on with the rest.")
+            .arg(finished)
+            .arg(counted(cells, QObject::tr("cell"), QObject::tr("cells")));
     return QObject::tr("Generated %1 in %2 s.").arg(counted(cells, QObject::tr("cell"), QObject::tr("cells"))).arg(seconds, 0, 'f', 1);
 }
 

@@ -8,6 +8,7 @@
 
 #include "mix_planner.h"
 #include "mix_results.h"
+#include "step_pace.h"
 
 namespace facemix::ui {
 
@@ -31,8 +32,9 @@ public:
 
     // Where an arriving cell goes, counted as finished; none when it is not one of the grid's.
     std::optional<CellKey> place(const GeneratedCell& cell);
-    // "Generating 3 of 8 cells, about 20 s left", or none when the job is not the grid's.
-    std::optional<QString> progressTask(const GenerationProgress& progress) const;
+    // Takes in a progress report's step times and says "Generating 3 of 8 cells, about 20 s left" (the
+    // steps left at the pace of the recent ones), or none when the job is not the grid's.
+    std::optional<QString> progressTask(const GenerationProgress& progress);
 
     // What a job that answered for the last time had done. Its cells that it did not reach are shown idle
     // again unless another running job (a cell's new seed) owns them.
@@ -52,6 +54,7 @@ private:
         int cells = 0;
         int finished = 0;
         qint64 started_ms = 0;
+        StepPace pace;
 
         bool covers(quint64 face, quint64 background) const;
     };

@@ -18,7 +18,7 @@ void style_curve(QCPGraph* graph, const QColor& colour) {
 }  // namespace
 
 InterpolationCurve::InterpolationCurve(QWidget* parent) : QCustomPlot(parent) {
-    setMinimumSize(240, 160);
+    setMinimumSize(240, 120);  // low, so the Plots dock leaves the grid its room in a small window
     title_ = new QCPTextElement(this, tr("Closeness along the slider"), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
     plotLayout()->insertRow(0);
     plotLayout()->addElement(0, 0, title_);

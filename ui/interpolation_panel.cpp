@@ -15,6 +15,7 @@
 
 #include "counted_noun.h"
 #include "export_writer.h"
+#include "interpolation_curve.h"
 #include "mix/cell_export.h"
 #include "mix/job_files.h"
 #include "mix/mix_job.h"
@@ -86,7 +87,8 @@ InterpolationPanel::InterpolationPanel(SourceList* faces, SourceList* background
     slider_->setObjectName(QStringLiteral("interpolationSlider"));
     slider_->setRange(0, kSliderMaximum);
     slider_->setValue(kSliderMaximum / 2);
-    slider_->setToolTip(tr("Where between the two the preview sits (a quick %1-step render)").arg(kPreviewSteps));
+    slider_->setToolTip(tr("Where between the two the preview sits: a quick %1-step render, then the frame an export makes there")
+                            .arg(kPreviewSteps));
     position_label_ = new QLabel(this);
     position_label_->setMinimumWidth(40);
 
@@ -220,18 +222,33 @@ void InterpolationPanel::requestPreview() {
     }
     updateEnabled();
     noteEndpoints(choice);
+    submitPreview(choice, std::min(kPreviewSteps, settings_().steps));
+}
+
+// What a frame of the export is made with: the settings as they are, the settings' seed for every frame,
+// one cell per batch. The refined preview is this job with one cell, so it is the frame the export writes
+// at its position; only the quick preview before it takes fewer steps.
+facemix::MixJob InterpolationPanel::exportRecipeJob(const Choice& choice) const {
+    facemix::MixJob job = job_for(choice.axis, choice.from, choice.to, choice.held);
+    job.settings = sampling_settings_of(settings_());
+    job.batch_cells = 1;
+    return job;
+}
+
+void InterpolationPanel::submitPreview(const Choice& choice, int steps) {
     if (preview_job_) worker_->cancel(preview_job_);  // the latest position wins
     const StudioSettings values = settings_();
-    facemix::MixJob job = job_for(choice.axis, choice.from, choice.to, choice.held);
-    job.settings = sampling_settings_of(values);
-    job.settings.steps = std::min<std::int64_t>(kPreviewSteps, values.steps);
+    facemix::MixJob job = exportRecipeJob(choice);
+    job.settings.steps = steps;
     facemix::CellRequest cell;
     cell.seed = std::uint64_t(values.seed);
     (choice.axis == Axis::Faces ? cell.face : cell.background) = {0, 1, position(), facemix::Interpolation::Slerp};
     job.cells = {cell};
-    job.batch_cells = 1;
     preview_job_ = worker_->submit(std::move(job));
-    if (!isExporting()) status_->setText(tr("Rendering a %1-step preview…").arg(std::min(kPreviewSteps, values.steps)));
+    preview_job_steps_ = steps;
+    if (!isExporting())
+        status_->setText(steps < values.steps ? tr("Rendering a quick %1-step preview…").arg(steps)
+                                              : tr("Rendering the preview with %1, as the export does…").arg(counted(steps, tr("step"), tr("steps"))));
 }
 
 void InterpolationPanel::noteEndpoints(const Choice& choice) {
@@ -239,6 +256,16 @@ void InterpolationPanel::noteEndpoints(const Choice& choice) {
     if (key == endpoints_key_) return;
     endpoints_key_ = key;
     emit endpointsChanged(choice.from.name, choice.to.name);
+}
+
+void InterpolationPanel::drive(InterpolationCurve* curve) {
+    connect(this, &InterpolationPanel::endpointsChanged, curve, [curve](const QString& from, const QString& to) {
+        curve->clear();
+        curve->setEndpointNames(from, to);
+    });
+    connect(this, &InterpolationPanel::frameMeasured, curve, &InterpolationCurve::addPoint);
+    connect(slider_, &QSlider::valueChanged, curve, [this, curve] { curve->setCursorPosition(position()); });
+    curve->setCursorPosition(position());
 }
 
 void InterpolationPanel::reportCloseness(const GeneratedCell& cell) {
@@ -265,8 +292,8 @@ bool InterpolationPanel::exportFrames(const QString& folder, int frames) {
     }
     noteEndpoints(choice);
     const StudioSettings values = settings_();
-    facemix::MixJob job = job_for(choice.axis, choice.from, choice.to, choice.held);
-    job.settings = sampling_settings_of(values);
+    // One frame per batch: each frame reaches disk as it is rendered, and is the preview at its position.
+    facemix::MixJob job = exportRecipeJob(choice);
     try {
         job.cells = facemix::interpolation_cells(choice.axis == Axis::Faces ? facemix::InterpolationAxis::Face
                                                                            : facemix::InterpolationAxis::Background,
@@ -281,9 +308,8 @@ bool InterpolationPanel::exportFrames(const QString& folder, int frames) {
     export_job_ = worker_->submit(std::move(job));
     status_->setText(tr("Rendering %1…").arg(counted(frames, tr("frame"), tr("frames"))));
     updateEnabled();
-    emit information(tr("Rendering %1 interpolation frames from %2 to %3 into %4.")
-                         .arg(frames)
-                         .arg(choice.from.name, choice.to.name, folder));
+    emit information(tr("Rendering %1 from %2 to %3 into %4.")
+                         .arg(counted(frames, tr("interpolation frame"), tr("interpolation frames")), choice.from.name, choice.to.name, folder));
     return true;
 }
 
@@ -303,12 +329,23 @@ void InterpolationPanel::onCell(const GeneratedCell& cell) {
         return;
     }
     preview_ = cell.preview;
+    preview_steps_ = preview_job_steps_;
     reportCloseness(cell);
     preview_label_->setPixmap(
         QPixmap::fromImage(preview_.scaled(kPreviewSide, kPreviewSide, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
     ++previews_shown_;
-    if (!isExporting()) status_->setText(tr("Preview at %1 (seed %2)").arg(position(), 0, 'f', 2).arg(cell.seed));
+    const int export_steps = settings_().steps;
+    const bool quick = preview_steps_ < export_steps;
+    if (!isExporting())
+        status_->setText(quick ? tr("Quick %1-step preview at %2 (seed %3); rendering it with the export's %4…")
+                                     .arg(preview_steps_).arg(position(), 0, 'f', 2).arg(cell.seed).arg(counted(export_steps, tr("step"), tr("steps")))
+                               : tr("Preview at %1 (seed %2, %3): the frame an export makes here.")
+                                     .arg(position(), 0, 'f', 2).arg(cell.seed).arg(counted(preview_steps_, tr("step"), tr("steps"))));
     emit previewShown();
+    // The quick preview says roughly where the slider is; the one that stays must match the export.
+    Choice choice;
+    QString why;
+    if (quick && currentChoice(choice, why)) submitPreview(choice, export_steps);
 }
 
 void InterpolationPanel::onJobEnded(quint64 job, bool cancelled, const QString& error) {
@@ -338,10 +375,11 @@ QString frame_path(const QString& folder, const GeneratedCell& frame) {
 // Off the GUI thread: PNG encoding of full-size frames takes a while.
 void InterpolationPanel::writeFrame(const GeneratedCell& frame) {
     const QString path = frame_path(export_folder_, frame);
-    writer_->submit(tr("Writing the frame %1").arg(path), [path, frame] {
+    const quint64 id = writer_->submit(tr("Writing the frame %1").arg(path), [path, frame] {
         facemix::write_recipe_png(path.toStdString(), frame.image, frame.recipe);
         return QStringList{path};
     });
+    frame_writes_[id] = path;
 }
 
 void InterpolationPanel::writeStripAndAnimation() {
@@ -368,8 +406,14 @@ void InterpolationPanel::writeStripAndAnimation() {
     strip_writes_[id] = folder;
 }
 
-// A frame written says nothing: the export is done when its strip and animation are.
+// The export is done when its strip and animation are; a frame is only news of its own.
 void InterpolationPanel::onWritten(quint64 id, const QStringList& files) {
+    if (const auto frame = frame_writes_.find(id); frame != frame_writes_.end()) {
+        const QString path = frame->second;
+        frame_writes_.erase(frame);
+        emit frameWritten(path);
+        return;
+    }
     const auto strip = strip_writes_.find(id);
     if (strip == strip_writes_.end()) return;
     const QString folder = strip->second;
@@ -380,6 +424,7 @@ void InterpolationPanel::onWritten(quint64 id, const QStringList& files) {
 }
 
 void InterpolationPanel::onWriteFailed(quint64 id, const QString& message) {
+    frame_writes_.erase(id);
     if (strip_writes_.erase(id)) status_->setText(message);
     emit problem(message);
 }

@@ -18,12 +18,15 @@ class QSpinBox;
 namespace facemix::ui {
 
 class ExportWriter;
+class InterpolationCurve;
 class SourceList;
 
 // Slides between two faces (on one background) or two backgrounds (under one face). Moving the slider
-// renders a quick low-step preview of that point; a newer position cancels the preview still being
-// made, so the latest always wins. "Export frames…" renders the whole path with one seed at the full
-// settings and writes each frame as a PNG with its recipe, the frames side by side, and an animated PNG.
+// renders a quick low-step preview of that point, then the same point with the recipe an export uses
+// (the settings' steps, seed and sampler, one cell per batch), so the preview that stays is the frame
+// the export writes there; a newer position cancels the previews still being made, so the latest always
+// wins. "Export frames…" renders the whole path with that recipe and writes each frame as a PNG with its
+// recipe as soon as it is rendered, then the frames side by side and an animated PNG.
 class InterpolationPanel : public QWidget {
     Q_OBJECT
 public:
@@ -46,7 +49,11 @@ public:
 
     QImage preview() const { return preview_; }
     int previewsShown() const { return previews_shown_; }
+    int previewSteps() const { return preview_steps_; }  // of the preview shown; 0 before the first
     bool isExporting() const { return export_job_ != 0; }
+
+    // Keeps `curve` on this panel's endpoints, measured frames and slider.
+    void drive(InterpolationCurve* curve);
 
     // Renders `frames` frames into `folder`; false (with problem()) when the choice cannot be rendered.
     bool exportFrames(const QString& folder, int frames);
@@ -60,12 +67,15 @@ signals:
     // rendered frame's position and its closeness to the two endpoints (see GeneratedCell).
     void endpointsChanged(const QString& from, const QString& to);
     void frameMeasured(double position, double toFrom, double toTo);
+    void frameWritten(const QString& path);  // one exported frame is on disk
     void framesExported(const QString& folder, const QStringList& files);
 
 private:
     struct Choice;
     bool currentChoice(Choice& choice, QString& why) const;
     void requestPreview();
+    void submitPreview(const Choice& choice, int steps);
+    facemix::MixJob exportRecipeJob(const Choice& choice) const;
     void noteEndpoints(const Choice& choice);
     void reportCloseness(const GeneratedCell& cell);
     void onCell(const GeneratedCell& cell);
@@ -95,8 +105,10 @@ private:
 
     QString endpoints_key_;    // the choice the curve's points belong to
     quint64 preview_job_ = 0;  // the newest preview; older ones are cancelled and their cells ignored
+    int preview_job_steps_ = 0;
     QImage preview_;
     int previews_shown_ = 0;
+    int preview_steps_ = 0;
     quint64 export_job_ = 0;
     int export_total_ = 0;
     QString export_folder_;
@@ -105,6 +117,7 @@ private:
     // animation, queued after the last frame, are written after it.
     ExportWriter* writer_ = nullptr;
     std::map<quint64, QString> strip_writes_;  // the strips being written, by writer id: their folders
+    std::map<quint64, QString> frame_writes_;  // the frames being written, by writer id: their paths
 };
 
 }  // namespace facemix::ui

@@ -15,7 +15,6 @@
 #include <QMenu>
 #include <QMimeData>
 #include <QSettings>
-#include <QSlider>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
@@ -26,7 +25,6 @@
 #include "generation_worker.h"
 #include "grid_cells.h"
 #include "grid_exporter.h"
-#include "interpolation_curve.h"
 #include "interpolation_panel.h"
 #include "log_panel.h"
 #include "message_banner.h"
@@ -166,6 +164,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         cancelWork();
         cells_->clear();
     });
+    connect(files_, &SessionFiles::cellImagesRead, cells_, &GridCells::expectRestored);
     connect(files_, &SessionFiles::information, log_, &LogPanel::info);
     connect(files_, &SessionFiles::problem, this, &MainWindow::reportProblem);
     connect(exporter_, &GridExporter::exported, this, &MainWindow::exported);
@@ -173,15 +172,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(exporter_, &GridExporter::problem, this, &MainWindow::reportProblem);
     connect(interpolation_, &InterpolationPanel::problem, this, &MainWindow::reportProblem);
     connect(interpolation_, &InterpolationPanel::information, log_, &LogPanel::info);
-    InterpolationCurve* curve = plots_->interpolation();
-    connect(interpolation_, &InterpolationPanel::endpointsChanged, curve, [curve](const QString& from, const QString& to) {
-        curve->clear();
-        curve->setEndpointNames(from, to);
-    });
-    connect(interpolation_, &InterpolationPanel::frameMeasured, curve, &InterpolationCurve::addPoint);
-    connect(interpolation_->slider(), &QSlider::valueChanged, curve,
-            [this, curve] { curve->setCursorPosition(interpolation_->position()); });
-    curve->setCursorPosition(interpolation_->position());
+    interpolation_->drive(plots_->interpolation());
 
     default_layout_ = saveState();
     restoreSettings();
@@ -236,12 +227,13 @@ void MainWindow::updateGridAxes() {
     for (const SourceEntry& entry : faces_->entries()) faces << entry.key;
     for (const SourceEntry& entry : backgrounds_->entries()) backgrounds << entry.key;
     cells_->keepOnly(faces, backgrounds);
+    cells_->showRestored();
     QStringList face_names, background_names;
     for (const quint64 key : faces) face_names << grid_->faceName(key);
     for (const quint64 key : backgrounds) background_names << grid_->backgroundName(key);
     plots_->similarity()->setSourceNames(face_names, background_names);
     interpolation_->refreshSources();
-    counts_->setText(tr("%1 × %2 = %3 cells").arg(faces.size()).arg(backgrounds.size()).arg(faces.size() * backgrounds.size()));
+    counts_->setText(tr("%1 × %2 = %3").arg(faces.size()).arg(backgrounds.size()).arg(counted(faces.size() * backgrounds.size(), tr("cell"), tr("cells"))));
     updateMixEnabled();
 }
 
@@ -304,9 +296,9 @@ void MainWindow::mix() {
         log_->info(tr("Every cell is locked or already mixed with these settings; change a setting, or give a cell a new seed."));
         return;
     }
-    log_->info(tr("Mixing %1: %2, %3 steps, CFG %4, seed %5 (%6).")
-                   .arg(counted(plan.job.cells.size(), tr("cell"), tr("cells")), values.sampler)
-                   .arg(values.steps).arg(values.cfg_scale).arg(values.seed).arg(seed_policy_name(values.seed_policy)));
+    log_->info(tr("Mixing %1: %2, %3, CFG %4, seed %5 (%6).")
+                   .arg(counted(plan.job.cells.size(), tr("cell"), tr("cells")), values.sampler, counted(values.steps, tr("step"), tr("steps")))
+                   .arg(values.cfg_scale).arg(values.seed).arg(seed_policy_name(values.seed_policy)));
     grid_jobs_->submit(std::move(plan), true);
     progress_->setProgress(tr("Generating"), 0, 1);
 }

@@ -234,6 +234,13 @@ QFont MixGridView::captionFont(const QFont& base, const QString& text, int width
     return font;
 }
 
+QString MixGridView::captionShown(const QFont& base, const QString& caption, int width) {
+    const auto fits = [&](const QString& text) { return QFontMetrics(captionFont(base, text, width)).horizontalAdvance(text) <= width; };
+    if (fits(caption)) return caption;
+    const QString number = caption.section(QLatin1Char(' '), -1);
+    return number != caption && fits(number) ? number : QString();
+}
+
 QRect MixGridView::cellRect(int row, int column) const {
     return QRect(kRowHeaderWidth + kGap + column * (cell_side_ + kGap), kColumnHeaderHeight + kGap + row * (cell_side_ + kGap),
                  cell_side_, cell_side_);
@@ -251,7 +258,7 @@ void MixGridView::relayout() {
         const QSize room = maximumViewportSize();
         const int by_width = (room.width() - kRowHeaderWidth - kGap * (columnCount() + 1)) / columnCount();
         const int by_height = (room.height() - kColumnHeaderHeight - kGap * (rowCount() + 1)) / rowCount();
-        const int side = std::clamp(std::min(by_width, by_height), kMinCellSide, kMaxCellSide);
+        const int side = std::clamp(std::min(by_width, by_height), kMinFitSide, kMaxCellSide);
         if (side != cell_side_) {
             cell_side_ = side;
             for (auto& [key, cell] : cells_) cell.scaled = QPixmap();
@@ -314,7 +321,9 @@ void MixGridCanvas::paintHeaders(QPainter& painter, const QRect& dirty) {
         if (!dirty.intersects(header)) continue;
         const GridAxisItem& item = view_->backgrounds_[column];
         const QPixmap& thumb = view_->background_headers_[column];
-        painter.drawPixmap(header.center().x() - thumb.width() / 2, header.top(), thumb);
+        // Fitted cells may be narrower than the thumbnail; it shrinks with them rather than overlap.
+        const QSize shown = thumb.size().scaled(QSize(std::min(kHeaderThumb, cell.width()), kHeaderThumb), Qt::KeepAspectRatio);
+        painter.drawPixmap(QRect(QPoint(header.center().x() - shown.width() / 2, header.top()), shown), thumb);
         painter.setPen(text);
         painter.drawText(QRect(header.left(), header.top() + kHeaderThumb + 2, header.width(), 18), Qt::AlignCenter,
                          metrics.elidedText(item.name, Qt::ElideMiddle, header.width()));
@@ -325,10 +334,12 @@ void MixGridCanvas::paintHeaders(QPainter& painter, const QRect& dirty) {
         if (!dirty.intersects(header)) continue;
         const GridAxisItem& item = view_->faces_[row];
         const QPixmap& thumb = view_->face_headers_[row];
-        const int top = header.center().y() - (thumb.height() + 20) / 2;
-        painter.drawPixmap(header.left() + (header.width() - thumb.width()) / 2, top, thumb);
+        // The name below the thumbnail needs 20 px of the row; in a low row the thumbnail gives them up.
+        const QSize shown = thumb.size().scaled(QSize(kHeaderThumb, std::clamp(cell.height() - 20, 16, kHeaderThumb)), Qt::KeepAspectRatio);
+        const int top = header.center().y() - (shown.height() + 20) / 2;
+        painter.drawPixmap(QRect(QPoint(header.left() + (header.width() - shown.width()) / 2, top), shown), thumb);
         painter.setPen(text);
-        painter.drawText(QRect(header.left(), top + thumb.height() + 2, header.width(), 18), Qt::AlignCenter,
+        painter.drawText(QRect(header.left(), top + shown.height() + 2, header.width(), 18), Qt::AlignCenter,
                          metrics.elidedText(item.name, Qt::ElideMiddle, header.width()));
     }
 }
@@ -370,8 +381,9 @@ void MixGridCanvas::paintCell(QPainter& painter, int row, int column) {
         painter.setClipPath(frame);
         painter.fillRect(band, QColor(0, 0, 0, 120));
         painter.setPen(Qt::white);
-        painter.setFont(MixGridView::captionFont(painter.font(), cell->caption, band.width() - 6));
-        painter.drawText(band, Qt::AlignCenter, cell->caption);
+        const QString shown = MixGridView::captionShown(painter.font(), cell->caption, band.width() - 6);
+        painter.setFont(MixGridView::captionFont(painter.font(), shown, band.width() - 6));
+        painter.drawText(band, Qt::AlignCenter, shown);
         painter.restore();
     }
     if (cell && cell->locked) {  // a padlock in the top-right corner

@@ -28,8 +28,11 @@ struct GridAxisItem {
 class MixGridView : public QScrollArea {
     Q_OBJECT
 public:
-    static constexpr int kMinCellSide = 96;
+    static constexpr int kMinCellSide = 96;   // the smallest a zoom of the user's own goes
     static constexpr int kMaxCellSide = 512;
+    // The smallest a fitted cell goes: below kMinCellSide, because a grid that needs scrolling to see its
+    // last row is not fitted, and the docks of a 1280 × 820 window leave a 3 × 3 grid about 70 px a cell.
+    static constexpr int kMinFitSide = 56;
 
     explicit MixGridView(QWidget* parent = nullptr);
 
@@ -64,12 +67,16 @@ public:
     int cellSide() const { return cell_side_; }
     // A side the user chose (zoom in or out, Ctrl+wheel): the grid keeps it until zoomToFit().
     void setCellSide(int side);
-    // The largest cells (within the limits) that show the whole grid in the view, kept so as rows,
-    // columns or the window change. The grid starts this way.
+    // The largest cells (kMinFitSide … kMaxCellSide) that show the whole grid in the view, kept so as
+    // rows, columns or the window change. The grid starts this way.
     void zoomToFit();
     bool fitsToView() const { return fit_to_view_; }
     // The caption font: the view's, made smaller until `text` fits `width` (a seed is never cut).
     static QFont captionFont(const QFont& base, const QString& text, int width);
+    // What a caption band `width` wide shows of `caption` in captionFont(): all of it; "seed 123" as
+    // "123" when only the number fits; nothing when not even that does (the tooltip still has it). Never
+    // part of a seed.
+    static QString captionShown(const QFont& base, const QString& caption, int width);
     // Where a cell is drawn, in the coordinates of canvas() (for tests and tooltips).
     QRect cellRect(int row, int column) const;
     QWidget* canvas() const;

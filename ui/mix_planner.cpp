@@ -1,5 +1,7 @@
 #include "mix_planner.h"
 
+#include <algorithm>
+
 #include <QFileInfo>
 
 #include "mix_job_builder.h"
@@ -47,12 +49,22 @@ MixPlan MixPlanner::plan(const QList<SourceEntry>& faces, const QList<SourceEntr
         plan.job.backgrounds.push_back(mix_source_of(entry));
         plan.backgrounds.push_back(entry.key);
     }
-    // Random draws every cell's seed itself; core lays out the cells all the same.
+    // Random draws every cell's seed itself; core lays out the cells all the same. Any seed is as good as
+    // another then, so a finished cell with these settings counts as mixed, and a Mix after a cancel
+    // carries on too, unless every cell is finished: then Mix is asked for new draws.
     const bool random = !values.seed_policy.grid;
     const facemix::SeedPolicy grid_policy = values.seed_policy.grid.value_or(facemix::SeedPolicy::Fixed);
-    for (facemix::CellRequest request : facemix::grid_cells(plan.faces.size(), plan.backgrounds.size(), std::uint64_t(values.seed), grid_policy)) {
-        if (random) request.seed = random_seed();
+    const std::vector<facemix::CellRequest> grid =
+        facemix::grid_cells(plan.faces.size(), plan.backgrounds.size(), std::uint64_t(values.seed), grid_policy);
+    const bool redraw = random && std::all_of(grid.begin(), grid.end(), [&](const facemix::CellRequest& request) {
+        const MixCell* cell = results.cell(plan.key(request.row, request.column));
+        return results.isKept(plan.key(request.row, request.column)) ||
+               (cell && already_mixed(cell, cell->recipe.seed, plan.job.settings, model_name));
+    });
+    for (facemix::CellRequest request : grid) {
         const CellKey key = plan.key(request.row, request.column);
+        const MixCell* cell = results.cell(key);
+        if (random) request.seed = cell && cell->finished() ? cell->recipe.seed : random_seed();
         bool pinned_lock = false;
         if (const auto pin = pins_.find(pin_key(identity_of(faces[int(request.row)]), identity_of(backgrounds[int(request.column)])));
             pin != pins_.end()) {
@@ -61,9 +73,9 @@ MixPlan MixPlanner::plan(const QList<SourceEntry>& faces, const QList<SourceEntr
             if (pinned_lock) plan.locked << key;
             pins_.erase(pin);
         }
-        const MixCell* cell = results.cell(key);
+        if (redraw) request.seed = random_seed();  // new draws, whatever a session stored
         const bool kept = results.isKept(key) || (pinned_lock && cell && cell->finished());
-        if (kept || (!random && already_mixed(cell, request.seed, plan.job.settings, model_name))) continue;
+        if (kept || (!redraw && already_mixed(cell, request.seed, plan.job.settings, model_name))) continue;
         plan.job.cells.push_back(request);
     }
     return plan;

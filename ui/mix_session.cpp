@@ -34,12 +34,15 @@ bool sources_from_json(const QJsonValue& value, QList<SessionSource>& sources) {
 
 QByteArray session_to_json(const MixSession& session) {
     QJsonArray cells;
-    for (const SessionCell& cell : session.cells)
-        cells.append(QJsonObject{{QStringLiteral("row"), cell.row},
-                                 {QStringLiteral("column"), cell.column},
-                                 // As text: JSON numbers are doubles, which hold only 53 bits of a 64-bit seed.
-                                 {QStringLiteral("seed"), QString::number(cell.seed)},
-                                 {QStringLiteral("locked"), cell.locked}});
+    for (const SessionCell& cell : session.cells) {
+        QJsonObject object{{QStringLiteral("row"), cell.row},
+                           {QStringLiteral("column"), cell.column},
+                           // As text: JSON numbers are doubles, which hold only 53 bits of a 64-bit seed.
+                           {QStringLiteral("seed"), QString::number(cell.seed)},
+                           {QStringLiteral("locked"), cell.locked}};
+        if (!cell.image.isEmpty()) object.insert(QStringLiteral("image"), cell.image);
+        cells.append(object);
+    }
     const QJsonObject root{{QStringLiteral("format"), kFormat},
                            {QStringLiteral("version"), MixSession::kFormatVersion},
                            {QStringLiteral("model"), session.model_path},
@@ -83,6 +86,7 @@ std::optional<MixSession> session_from_json(const QByteArray& json, const QStrin
         bool ok = false;
         cell.seed = object.value(QStringLiteral("seed")).toString().toULongLong(&ok);
         cell.locked = object.value(QStringLiteral("locked")).toBool(false);
+        cell.image = object.value(QStringLiteral("image")).toString();
         if (!ok || cell.row < 0 || cell.column < 0 || cell.row >= session.faces.size() ||
             cell.column >= session.backgrounds.size()) {
             error = QObject::tr("%1 has a cell outside its grid or without a seed.").arg(what);

@@ -24,12 +24,14 @@ struct SessionCell {
     int column = 0;
     std::uint64_t seed = 0;
     bool locked = false;
+    QString image;  // the finished cell's PNG, relative to the session file's folder; empty when none
 
     bool operator==(const SessionCell&) const = default;
 };
 
 // What reproduces a grid: the model, the photos (aligned again when opened), the settings and each
-// cell's seed and lock. Stored as JSON, so a person can read and edit it.
+// cell's seed and lock, and where its finished image was kept. Stored as JSON, so a person can read and
+// edit it.
 struct MixSession {
     static constexpr int kFormatVersion = 1;
 

@@ -19,10 +19,12 @@
 #include <QVBoxLayout>
 
 #include "bundle/default_model.h"
+#include "bundle/model_capabilities.h"
 #include "bundle/model_importer.h"
 #include "bundle/model_summary.h"
 #include "bundle/recent_models.h"
 #include "common/error.h"
+#include "model_capability_text.h"
 
 namespace facemix::ui {
 namespace {
@@ -48,6 +50,8 @@ struct ModelPanel::Outcome {
     QString path;
     std::shared_ptr<const facemix::ModelBundle> model;
     QString summary;
+    QString capabilities;
+    QString hint;
     QString error;
     double seconds = 0;
 };
@@ -85,6 +89,19 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
         if (index > 0) openModel(recent_->itemData(index).toString());
         recent_->setCurrentIndex(0);
     });
+
+    // What the model can do in plain words, above core's technical description.
+    capabilities_ = new QLabel(this);
+    capabilities_->setObjectName(QStringLiteral("modelCapabilities"));
+    capabilities_->setWordWrap(true);
+    capabilities_->setTextFormat(Qt::RichText);
+    hint_ = new QLabel(this);
+    hint_->setObjectName(QStringLiteral("modelHint"));
+    hint_->setWordWrap(true);
+    hint_->setTextFormat(Qt::RichText);
+    hint_->setTextInteractionFlags(Qt::TextSelectableByMouse);  // the command is there to be copied
+    hint_->setFrameShape(QFrame::StyledPanel);
+    hint_->setMargin(6);
 
     details_ = new QPlainTextEdit(this);
     details_->setObjectName(QStringLiteral("modelDetails"));
@@ -133,6 +150,8 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(state_);
     layout->addLayout(buttons);
     layout->addWidget(recent_);
+    layout->addWidget(capabilities_);
+    layout->addWidget(hint_);
     layout->addWidget(details_, 1);
     layout->addWidget(sizes_);
 
@@ -215,6 +234,9 @@ void ModelPanel::openModel(const QString& path) {
         try {
             auto bundle = std::make_shared<const facemix::ModelBundle>(facemix::import_model(outcome->path.toStdString(), options));
             outcome->summary = QString::fromStdString(facemix::summarize_model(*bundle));
+            const facemix::ModelCapabilities can = facemix::model_capabilities(bundle->manifest, outcome->path.toStdString());
+            outcome->capabilities = capability_text(can);
+            outcome->hint = real_weights_hint(can);
             outcome->model = std::move(bundle);
         } catch (const facemix::InputError& error) {
             outcome->error = QString::fromStdString(error.what());
@@ -240,6 +262,8 @@ void ModelPanel::deliver(const std::shared_ptr<Outcome>& outcome) {
     model_ = outcome->model;
     path_ = outcome->path;
     summary_ = outcome->summary;
+    capabilities_text_ = outcome->capabilities;
+    hint_text_ = outcome->hint;
     load_seconds_ = outcome->seconds;
     remember(path_);
     showState();
@@ -251,10 +275,16 @@ void ModelPanel::showState() {
         title_->setText(display_name(path_));
         title_->setToolTip(path_);
         details_->setPlainText(summary_);
+        capabilities_->setText(capabilities_text_);
+        hint_->setText(hint_text_);
     } else {
         title_->setText(tr("No model"));
         details_->setPlainText(supported_formats());
+        capabilities_->clear();
+        hint_->setText(real_weights_hint({}));
     }
+    capabilities_->setVisible(!capabilities_->text().isEmpty());
+    hint_->setVisible(!hint_->text().isEmpty());
     if (loading_)
         state_->setText(tr("Loading %1…").arg(display_name(loading_path_)));
     else if (model_)

@@ -58,6 +58,10 @@ public:
     bool isLoading() const { return loading_; }
     QString modelPath() const { return path_; }
     QString summary() const { return summary_; }
+    // What the model can do in plain words (domain, native size, token source), and the way to real
+    // weights when it is not of real photos.
+    QString capabilities() const { return capabilities_text_; }
+    QString realWeightsHint() const { return hint_text_; }
     // The loaded model, shared with whatever job uses it, so opening another model while a job
     // runs does not pull the weights from under it. Null until a model is loaded.
     std::shared_ptr<const facemix::ModelBundle> model() const { return model_; }
@@ -80,6 +84,8 @@ private:
     QLabel* title_ = nullptr;
     QLabel* state_ = nullptr;
     QComboBox* recent_ = nullptr;
+    QLabel* capabilities_ = nullptr;
+    QLabel* hint_ = nullptr;
     QPlainTextEdit* details_ = nullptr;
     QGroupBox* sizes_ = nullptr;
     QSpinBox* heads_ = nullptr;
@@ -93,6 +99,8 @@ private:
     QString loading_path_;
     QString path_;
     QString summary_;
+    QString capabilities_text_;
+    QString hint_text_;
     double load_seconds_ = 0;
     std::shared_ptr<const facemix::ModelBundle> model_;
 };

@@ -42,13 +42,17 @@ int ProgressStatus::done() const { return bar_->value(); }
 int ProgressStatus::total() const { return bar_->maximum(); }
 QString ProgressStatus::task() const { return label_->text(); }
 
-QString time_left(qint64 elapsed_ms, int done, int total) {
-    if (done <= 0 || total <= done || elapsed_ms < 0) return {};
-    const double seconds = double(elapsed_ms) / 1000.0 * double(total - done) / double(done);
+QString time_left(double seconds) {
+    if (!(seconds >= 0.0)) return {};
     if (seconds < 1.0) return QObject::tr("under a second left");
     if (seconds < 90.0) return QObject::tr("about %1 s left").arg(qRound(seconds));
     if (seconds < 90.0 * 60.0) return QObject::tr("about %1 min left").arg(qRound(seconds / 60.0));
     return QObject::tr("about %1 h left").arg(seconds / 3600.0, 0, 'f', 1);
+}
+
+QString time_left(qint64 elapsed_ms, int done, int total) {
+    if (done <= 0 || total <= done || elapsed_ms < 0) return {};
+    return time_left(double(elapsed_ms) / 1000.0 * double(total - done) / double(done));
 }
 
 }  // namespace facemix::ui

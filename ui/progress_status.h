@@ -34,5 +34,7 @@ private:
 // "about 40 s left", "about 3 min left": the rest of a run at the pace of its part done so far; empty
 // before anything is done.
 QString time_left(qint64 elapsed_ms, int done, int total);
+// The same words for a number of seconds; empty for a negative or NaN one.
+QString time_left(double seconds);
 
 }  // namespace facemix::ui

@@ -35,7 +35,8 @@ CapturedSession capture_session(const QString& model_path, const StudioSettings&
         const auto row = rows.find(key.first);
         const auto column = columns.find(key.second);
         if (!cell.seed || row == rows.end() || column == columns.end()) continue;
-        session.cells.append({row->second, column->second, *cell.seed, cell.locked});
+        session.cells.append({row->second, column->second, *cell.seed, cell.locked, {}});
+        captured.cell_keys.append(key);
     }
     return captured;
 }

@@ -14,6 +14,7 @@ namespace facemix::ui {
 // so they are left out and counted.
 struct CapturedSession {
     MixSession session;
+    QList<CellKey> cell_keys;  // the grid's cell of each session.cells entry
     int unnamed_sources = 0;
 };
 

@@ -4,6 +4,7 @@
 #include <QString>
 
 #include "mix_results.h"
+#include "session_cell_images.h"
 #include "session_translator.h"
 
 class QAction;
@@ -35,6 +36,8 @@ public:
 signals:
     // Before a session replaces the panels: the window stops its work and clears the grid.
     void opening();
+    // The finished cells the session kept, to show once their photos are aligned again.
+    void cellImagesRead(const QList<facemix::ui::StoredCellImage>& images);
     void information(const QString& message);
     void problem(const QString& message);
 

@@ -42,7 +42,7 @@ bool is_cosine(const std::optional<facemix::IdentityReading>& reading) {
 }  // namespace
 
 SimilarityHeatmap::SimilarityHeatmap(QWidget* parent) : QCustomPlot(parent) {
-    setMinimumSize(240, 180);
+    setMinimumSize(240, 130);  // low, so the Plots dock leaves the grid its room in a small window
     title_ = new QCPTextElement(this, tr("Identity kept: each cell against its face source"), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
     plotLayout()->insertRow(0);
     plotLayout()->addElement(0, 0, title_);

@@ -11,6 +11,7 @@
 #include <QPainter>
 #include <QPainterPath>
 
+#include "counted_noun.h"
 #include "dropped_inputs.h"
 #include "face_chooser.h"
 
@@ -88,7 +89,7 @@ void SourceList::addPaths(const QStringList& paths) {
     for (const QString& folder : expanded.empty_folders)
         emit problem(tr("No photos found in the folder %1.").arg(QFileInfo(folder).fileName()));
     if (expanded.truncated)
-        emit problem(tr("Only the first %1 photos of the drop were added to %2.").arg(expanded.files.size()).arg(roleName()));
+        emit problem(tr("Only the first %1 of the drop were added to %2.").arg(counted(expanded.files.size(), tr("photo"), tr("photos")), roleName()));
     for (const QString& path : expanded.files) {
         const QString name = QFileInfo(path).fileName();
         if (holdsPath(path)) {
@@ -219,9 +220,9 @@ void SourceList::addFaces(const AlignmentResult& result, const QList<int>& faces
     }
     emit information(tr("Aligned %1: %2 in %3 ms; added %4 to %5.")
                          .arg(result.input.name)
-                         .arg(found == 1 ? tr("1 face") : tr("%1 faces").arg(found))
+                         .arg(counted(found, tr("face"), tr("faces")))
                          .arg(qRound(result.milliseconds))
-                         .arg(faces.size())
+                         .arg(counted(qsizetype(faces.size()), tr("face"), tr("faces")))
                          .arg(roleName()));
     removePlaceholder(result.request);
     emit entriesChanged();
@@ -241,7 +242,7 @@ void SourceList::onCancelled(const QList<quint64>& requests) {
         removePlaceholder(request);
         ++dropped;
     }
-    if (dropped) emit information(tr("Cancelled aligning %1 photos for %2.").arg(dropped).arg(roleName()));
+    if (dropped) emit information(tr("Cancelled aligning %1 for %2.").arg(counted(dropped, tr("photo"), tr("photos")), roleName()));
 }
 
 void SourceList::removePlaceholder(quint64 request) {

@@ -3,12 +3,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "counted_noun.h"
 #include "plot_theme.h"
 
 namespace facemix::ui {
 
 StepTimePlot::StepTimePlot(QWidget* parent) : QCustomPlot(parent) {
-    setMinimumSize(240, 160);
+    setMinimumSize(240, 120);  // low, so the Plots dock leaves the grid its room in a small window
     title_ = new QCPTextElement(this, QString(), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
     plotLayout()->insertRow(0);
     plotLayout()->addElement(0, 0, title_);
@@ -64,8 +65,7 @@ void StepTimePlot::updateSummary() {
         title_->setText(tr("Time per step"));
     } else {
         const QString mean = QString::number(meanMs(), 'f', meanMs() < 10.0 ? 2 : 1);
-        title_->setText(count == 1 ? tr("Time per step: mean %1 ms over 1 step").arg(mean)
-                                   : tr("Time per step: mean %1 ms over %2 steps").arg(mean).arg(count));
+        title_->setText(tr("Time per step: mean %1 ms over %2").arg(mean, counted(count, tr("step"), tr("steps"))));
     }
     mean_line_->setVisible(count > 0);
     mean_line_->point1->setCoords(0.0, meanMs());

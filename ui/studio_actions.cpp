@@ -48,9 +48,10 @@ StudioActions add_studio_actions(QMainWindow* window, const QList<QDockWidget*>&
 
     a.mix = new QAction(style->standardIcon(QStyle::SP_MediaPlay), tr("&Mix"), window);
     a.mix->setObjectName(QStringLiteral("mixAction"));
-    a.mix->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    // Ctrl+Return as in other generators' UIs, Ctrl+M for Mix (older notes said so); Enter is the keypad's.
+    a.mix->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter), QKeySequence(Qt::CTRL | Qt::Key_M)});
     a.mix->setEnabled(false);
-    a.mix->setToolTip(tr("Generate every face × background cell that is not locked (Ctrl+Return)"));
+    a.mix->setToolTip(tr("Generate every face × background cell that is not finished or locked (Ctrl+Return or Ctrl+M)"));
     a.export_cells = action_of(window, tr("&Export selected cells…"), QKeySequence(Qt::CTRL | Qt::Key_E));
     a.export_sheet = action_of(window, tr("Export &contact sheet…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     a.save_session = action_of(window, tr("&Save session…"), QKeySequence::Save);

@@ -32,7 +32,7 @@ QList<QDockWidget*> dock_studio_panels(QMainWindow* window, const StudioPanels& 
     QDockWidget* faces = dock(window, tr("Faces"), QStringLiteral("facesDock"), panels.faces, Qt::LeftDockWidgetArea);
     QDockWidget* backgrounds =
         dock(window, tr("Backgrounds"), QStringLiteral("backgroundsDock"), panels.backgrounds, Qt::TopDockWidgetArea);
-    QDockWidget* model = dock(window, tr("Model"), QStringLiteral("modelDock"), panels.model, Qt::RightDockWidgetArea);
+    QDockWidget* model = dock(window, tr("Model"), QStringLiteral("modelDock"), scrolling(window, panels.model), Qt::RightDockWidgetArea);
     QScrollArea* settings_scroll = scrolling(window, panels.settings);
     settings_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     QDockWidget* settings = dock(window, tr("Settings"), QStringLiteral("settingsDock"), settings_scroll, Qt::RightDockWidgetArea);

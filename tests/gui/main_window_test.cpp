@@ -18,6 +18,8 @@
 #include <QAction>
 #include <QDockWidget>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QRegularExpression>
 #include <QPainter>
 #include <QTimer>
 #include <QtTest>
@@ -55,6 +57,24 @@ private slots:
         QVERIFY(!window.progress()->isVisible());
         QVERIFY(!window.mixAction()->isEnabled());  // no model, no faces, no backgrounds yet
         QVERIFY(window.minimumSizeHint().height() <= 600);  // fits a small laptop screen
+    }
+
+    // The README's shortcuts for Mix are the action's, wherever it names them.
+    void mixShortcutsAreTheReadmes() {
+        MainWindow window;
+        const QList<QKeySequence> shortcuts = window.mixAction()->shortcuts();
+        QVERIFY(shortcuts.contains(QKeySequence(Qt::CTRL | Qt::Key_Return)));
+        QVERIFY(shortcuts.contains(QKeySequence(Qt::CTRL | Qt::Key_M)));
+        QFile readme(QDir(QStringLiteral(FACEMIX_FIXTURES_DIR)).filePath(QStringLiteral("../../README.md")));
+        QVERIFY(readme.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QString text = QString::fromUtf8(readme.readAll());
+        const QRegularExpression mention(QStringLiteral(R"(\*\*Mix\*\* \(([^)]*)\))"));
+        int mentions = 0;
+        for (auto match = mention.globalMatch(text); match.hasNext(); ++mentions)
+            for (const QString& keys : match.next().captured(1).split(QStringLiteral(" or ")))
+                QVERIFY2(shortcuts.contains(QKeySequence(keys, QKeySequence::PortableText)), qPrintable(keys));
+        QVERIFY(mentions >= 1);
+        QVERIFY2(!text.contains(QStringLiteral("Ctrl+Enter")), "the README should name the keys the studio binds");
     }
 
     // With no recent model the studio opens the bundled default (here redirected to a tiny bundle by

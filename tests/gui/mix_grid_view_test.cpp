@@ -121,6 +121,11 @@ private slots:
         grid.zoomToFit();
         QVERIFY(grid.fitsToView());
         QVERIFY(grid.cellRect(2, 2).bottom() < grid.viewport()->height());
+        // A view too small for kMinCellSide cells still shows the whole grid when fitted.
+        grid.resize(520, 420);
+        QTRY_VERIFY(grid.cellSide() < MixGridView::kMinCellSide);
+        QVERIFY(grid.cellRect(2, 2).bottom() < grid.viewport()->height());
+        QVERIFY(grid.cellRect(2, 2).right() < grid.viewport()->width());
     }
 
     void aLongSeedShrinksToFitItsCaptionInsteadOfBeingCut() {
@@ -131,6 +136,12 @@ private slots:
         QVERIFY(small.pointSizeF() < base.pointSizeF());
         QVERIFY(QFontMetrics(small).horizontalAdvance(seed) <= narrow);
         QCOMPARE(MixGridView::captionFont(base, QStringLiteral("seed 7"), 200).pointSizeF(), base.pointSizeF());
+        // Where even the smallest font is too wide, the caption drops its word, then itself: never digits.
+        QCOMPARE(MixGridView::captionShown(base, seed, narrow), seed);
+        const QString number = QStringLiteral("18446744073709551557");
+        const int for_the_number = QFontMetrics(MixGridView::captionFont(base, number, 1)).horizontalAdvance(number) + 1;
+        QCOMPARE(MixGridView::captionShown(base, seed, for_the_number), number);
+        QCOMPARE(MixGridView::captionShown(base, seed, 10), QString());
     }
 };
 

@@ -97,9 +97,17 @@ private slots:
         StudioSettings more_steps = values;
         more_steps.steps += 1;
         QCOMPARE(seeds_of(planner.plan(faces, backgrounds, more_steps, 2, results, "m")), (std::vector<std::uint64_t>{5, 7}));
-        // Random draws every unlocked cell again.
-        QCOMPARE(planner.plan(faces, backgrounds, settings_with(SeedPolicy::Random, 5), 2, results, "m").job.cells.size(),
-                 std::size_t(2));
+        // Random carries on with the cells not finished with these settings (a cancelled Mix goes on)…
+        const StudioSettings random = settings_with(SeedPolicy::Random, 5);
+        const MixPlan carried_on = planner.plan(faces, backgrounds, random, 2, results, "m");
+        QCOMPARE(carried_on.job.cells.size(), std::size_t(1));
+        QCOMPARE(carried_on.job.cells[0].column, std::size_t(2));
+        // …and once every cell is finished, Mix draws every unlocked cell again.
+        finish(results, {1, 12}, 8, values, "m");
+        const MixPlan redrawn = planner.plan(faces, backgrounds, random, 2, results, "m");
+        QCOMPARE(redrawn.job.cells.size(), std::size_t(2));
+        QCOMPARE(redrawn.job.cells[0].column, std::size_t(0));
+        QCOMPARE(redrawn.job.cells[1].column, std::size_t(2));
     }
 
     void aReopenedSessionsSeedsAndLocksHoldForOneMix() {

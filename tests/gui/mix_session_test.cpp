@@ -19,7 +19,7 @@ private slots:
         session.settings.seed_policy = SeedPolicy::Random;
         session.settings.resolution = 384;
         // Beyond 2^53: stored as text so no bit is lost.
-        session.cells = {{0, 0, 18446744073709551557ull, true}, {1, 0, 7, false}};
+        session.cells = {{0, 0, 18446744073709551557ull, true, QStringLiteral("mix.cells/r01c01_a.jpg_x_x.jpg.png")}, {1, 0, 7, false, {}}};
         QString error;
         const auto back = session_from_json(session_to_json(session), QStringLiteral("s.json"), error);
         QVERIFY2(back, qPrintable(error));

@@ -4,7 +4,9 @@
 
 #include "bundle/recent_models.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QtTest>
@@ -50,6 +52,9 @@ private slots:
         QVERIFY2(panel.summary().contains(QStringLiteral("tiny_face_mixer.ckpt")), qPrintable(panel.summary()));
         QVERIFY2(panel.summary().contains(QStringLiteral("heads 2")), qPrintable(panel.summary()));
         QCOMPARE(panel.findChild<QPlainTextEdit*>(QStringLiteral("modelDetails"))->toPlainText(), panel.summary());
+        // An imported checkpoint is of the image mixers' kind: real photos, no hint towards other weights.
+        QVERIFY2(panel.capabilities().contains(QStringLiteral("Trained on real photos")), qPrintable(panel.capabilities()));
+        QVERIFY(panel.realWeightsHint().isEmpty());
         QCOMPARE(panel.recentModels(), QStringList{path});
         // The CLI's list too, without a hash (the studio does not hash what it opens), for `facemix replay`.
         const auto shared = facemix::read_recent_models();
@@ -79,6 +84,36 @@ private slots:
         QVERIFY(!panel.model());
         QVERIFY(!panel.isLoading());
         QVERIFY(!panel.recentModels().contains(testdata(QStringLiteral("facerec_obama.jpg"))));
+    }
+
+    // The bundled default model says it knows synthetic faces only, its size and its face token, and
+    // points to real weights: which files, and the command that converts them. Last: it adds to the
+    // recent models the tests before it count.
+    void saysWhatTheModelCanDoAndWhereRealWeightsAre() {
+        ModelPanel panel;
+        panel.show();
+        auto* capabilities = panel.findChild<QLabel*>(QStringLiteral("modelCapabilities"));
+        auto* hint = panel.findChild<QLabel*>(QStringLiteral("modelHint"));
+        QVERIFY(capabilities && hint);
+        QVERIFY(!capabilities->isVisible());
+        QVERIFY(hint->isVisible());  // before any model: where real weights come from
+        QSignalSpy loaded(&panel, &ModelPanel::modelLoaded);
+        panel.openModel(QDir(QStringLiteral(FACEMIX_FIXTURES_DIR)).filePath(QStringLiteral("../../models/default/facemix-synth48.safetensors")));
+        QVERIFY(loaded.wait(60000));
+        QVERIFY(capabilities->isVisible());
+        const QString text = capabilities->text();
+        QVERIFY2(text.contains(QStringLiteral("Synthetic faces only")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("Native 48 × 48 px, pixel space")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("the image encoder's embedding of the face crop")), qPrintable(text));
+        QVERIFY(hint->isVisible());
+        QVERIFY2(hint->text().contains(QStringLiteral("image-mixer-pruned.ckpt")), qPrintable(hint->text()));
+        QVERIFY2(hint->text().contains(QStringLiteral("facemix convert image-mixer-pruned.ckpt -o image-mixer.safetensors --tokens face background")),
+                 qPrintable(hint->text()));
+        if (const QByteArray shot = qgetenv("FACEMIX_SCREENSHOT_MODEL"); !shot.isEmpty()) {
+            panel.resize(340, 640);
+            QTest::qWait(50);
+            QVERIFY(panel.grab().save(QString::fromLocal8Bit(shot)));
+        }
     }
 };
 

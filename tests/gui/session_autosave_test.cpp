@@ -21,7 +21,7 @@ MixSession session_with_steps(int steps) {
     session.faces = {{QStringLiteral("/photos/ann.jpg"), 0}};
     session.backgrounds = {{QStringLiteral("/photos/beach.png"), 0}};
     session.settings.steps = steps;
-    session.cells = {{0, 0, 42, true}};
+    session.cells = {{0, 0, 42, true, {}}};
     return session;
 }
 

@@ -8,6 +8,7 @@
 #include "message_banner.h"
 #include "mix_session.h"
 #include "progress_status.h"
+#include "session_cell_images.h"
 #include "studio_fixture.h"
 #include "studio_style.h"
 
@@ -17,7 +18,9 @@
 
 #include <QAction>
 #include <QClipboard>
+#include <QLabel>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSlider>
 
@@ -67,6 +70,10 @@ private slots:
         QVERIFY(window.grid()->cell(face, background) != first_image);
         QCOMPARE(window.grid()->cell(cells[1].first, cells[1].second), other_before);
         QCOMPARE(window.cellViewer()->image(), window.grid()->cell(face, background));  // the viewer follows
+        // One of a thing is said so: "Generated 1 cell", the counts "2 × 2 = 4 cells".
+        QVERIFY2(window.log()->toPlainText().contains(QStringLiteral("Generated 1 cell in")), qPrintable(window.log()->toPlainText()));
+        QVERIFY(!window.log()->toPlainText().contains(QRegularExpression(QStringLiteral("\\b1 (cells|files|frames|steps|faces|photos)\\b"))));
+        QCOMPARE(window.findChild<QLabel*>(QStringLiteral("counts"))->text(), QStringLiteral("2 × 2 = 4 cells"));
 
         // Lock from the viewer; the next Mix (random seeds) keeps the locked cell and redraws the others.
         window.cellViewer()->lockButton()->click();
@@ -150,6 +157,8 @@ private slots:
             QCOMPARE(session->cells.size(), 4);
         }
 
+        // Reopened, the grid is there before any Mix: the finished cells were kept beside the session.
+        QVERIFY(QFileInfo(session_cells_folder(session_path)).isDir());
         MainWindow again;
         again.show();
         QVERIFY(QTest::qWaitForWindowExposed(&again));
@@ -157,17 +166,32 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(again.faces()->entryCount() == 2 && again.backgrounds()->entryCount() == 2 &&
                                      !again.generator()->engineDescription().isEmpty(),
                                  kAlignTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(again.grid()->filledCellCount(), 4, kAlignTimeoutMs);
+        QVERIFY(!again.isMixing());
+        QVERIFY2(again.log()->toPlainText().contains(QStringLiteral("4 of 4 cells shown as saved")), qPrintable(again.log()->toPlainText()));
         QCOMPARE(again.settingsPanel()->settings().steps, 2);
         QCOMPARE(again.faces()->entries().at(0).name, kFaces[0]);
+        const auto same_grid = [&](MainWindow& window) {
+            for (int row = 0; row < 2; ++row)
+                for (int column = 0; column < 2; ++column) {
+                    const quint64 face = window.grid()->faceKey(row), background = window.grid()->backgroundKey(column);
+                    QCOMPARE(window.grid()->cell(face, background), (original[{row, column}]));
+                    QCOMPARE(window.grid()->isCellLocked(face, background), row == 1 && column == 0);
+                }
+        };
+        same_grid(again);
+        QCOMPARE(again.results().finishedCount(), 4);
+
+        // Without the pictures, the seeds alone reproduce the grid at the next Mix.
+        QVERIFY(QDir(session_cells_folder(session_path)).removeRecursively());
+        QVERIFY(again.openSession(session_path));
+        QTRY_VERIFY_WITH_TIMEOUT(again.faces()->entryCount() == 2 && again.backgrounds()->entryCount() == 2, kAlignTimeoutMs);
+        QCOMPARE(again.grid()->filledCellCount(), 0);
+        QVERIFY2(again.banner()->lastMessage().contains(QStringLiteral("4 saved cells could not be read back")), qPrintable(again.banner()->lastMessage()));
         QVERIFY(again.mixAction()->isEnabled());
         again.mixAction()->trigger();
         QVERIFY(StudioFixture::waitForMix(again));
-        for (int row = 0; row < 2; ++row)
-            for (int column = 0; column < 2; ++column) {
-                const quint64 face = again.grid()->faceKey(row), background = again.grid()->backgroundKey(column);
-                QCOMPARE(again.grid()->cell(face, background), (original[{row, column}]));
-                QCOMPARE(again.grid()->isCellLocked(face, background), row == 1 && column == 0);
-            }
+        same_grid(again);
     }
 };
 

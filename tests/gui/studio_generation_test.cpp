@@ -23,6 +23,8 @@
 #include <QAction>
 #include <QClipboard>
 #include <QPushButton>
+#include <QScrollBar>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSlider>
 
@@ -55,10 +57,12 @@ private slots:
         QCOMPARE(window.grid()->busyCellCount(), 4);
         QVERIFY(window.progress()->isVisible());
         int most_seen_busy_with_images = 0;
+        QString eta;  // the progress once it knows the pace: "Generating 3 of 4 cells, about 1 s left"
         while (clock.elapsed() < kGenerateTimeoutMs && window.isMixing()) {
             QTest::qWait(5);
             if (window.grid()->filledCellCount() > 0 && window.grid()->filledCellCount() < 4)
                 most_seen_busy_with_images = std::max(most_seen_busy_with_images, window.grid()->busyCellCount());
+            if (const QString task = window.progress()->task(); task.endsWith(QStringLiteral(" left"))) eta = task;
         }
         const double seconds = double(clock.elapsed()) / 1000.0;
         QTest::qWait(20);
@@ -72,6 +76,8 @@ private slots:
         QVERIFY(!window.progress()->isVisible());
         QVERIFY(!window.banner()->isVisible());
         QVERIFY2(most_seen_busy_with_images > 0, "cells should fill batch by batch, not all at once");
+        QVERIFY2(QRegularExpression(QStringLiteral("^Generating [1-4] of 4 cells, (about \\d+ (s|min) left|under a second left)$")).match(eta).hasMatch(),
+                 qPrintable(eta));
         // The plots dock follows the run: one identity reading per cell, one time per denoising step. The
         // tiny model's cells are noise, where dlib may find no face: those read as the encoder cosine and
         // are labelled so; a cell with a face reads as a descriptor distance.
@@ -129,6 +135,58 @@ private slots:
             QTest::qWait(200);
             QVERIFY(window.grab().save(QString::fromLocal8Bit(shot)));
         }
+    }
+
+    // A new user's first grid, 3 faces × 3 backgrounds in a 1600 × 1000 window with the studio's style:
+    // every row and column is in view without scrolling, it stays so when the window shrinks to its
+    // first size, and a seed of ten digits is whole in its caption, never cut.
+    void aThreeByThreeGridFitsTheWindowWithWholeSeeds() {
+        MainWindow window;
+        apply_studio_style(*qApp);
+        QVERIFY(studio_.prepare(window, 2));
+        StudioSettings values = StudioFixture::fastSettings(2);
+        values.seed = 2147483000;
+        window.settingsPanel()->setSettings(values);
+        window.resize(1600, 1000);  // first the window, then the third row and column arrive
+        QTest::qWait(50);
+        QVERIFY(simulate_drop(window.faces(), *file_urls({testdata(QStringLiteral("facerec_biden.jpg"))})));
+        QVERIFY(simulate_drop(window.backgrounds(), *file_urls({testdata(QStringLiteral("insightface_t1.jpg"))})));
+        QTRY_VERIFY_WITH_TIMEOUT(window.faces()->entryCount() == 3 && window.backgrounds()->entryCount() == 3, kAlignTimeoutMs);
+        window.mix();
+        QVERIFY(StudioFixture::waitForMix(window));
+        QTest::qWait(100);
+        MixGridView* grid = window.grid();
+        const auto whole_grid_in_view = [&] {
+            QVERIFY(grid->fitsToView());
+            QCOMPARE(grid->verticalScrollBar()->maximum(), 0);
+            QCOMPARE(grid->horizontalScrollBar()->maximum(), 0);
+            const QRect last = grid->cellRect(2, 2);
+            QVERIFY2(last.bottom() < grid->viewport()->height() && last.right() < grid->viewport()->width(),
+                     qPrintable(QStringLiteral("cell (3, 3) at %1,%2 %3 px outside a %4 × %5 view")
+                                    .arg(last.x()).arg(last.y()).arg(last.width()).arg(grid->viewport()->width()).arg(grid->viewport()->height())));
+        };
+        if (const QByteArray shot = qgetenv("FACEMIX_SCREENSHOT_3X3"); !shot.isEmpty()) QVERIFY(window.grab().save(QString::fromLocal8Bit(shot)));
+        whole_grid_in_view();
+        QVERIFY2(grid->cellSide() > MixGridView::kMinCellSide, qPrintable(QString::number(grid->cellSide())));  // room to spare here
+        // A caption is the whole seed, or the number alone, or (in cells too small for either) none.
+        const auto whole_seeds = [&](bool all_shown) {
+            for (const CellKey& key : all_cells(*grid)) {
+                const QString caption = grid->cellCaption(key.first, key.second);
+                QVERIFY2(caption.startsWith(QStringLiteral("seed 214748300")), qPrintable(caption));
+                const QString shown = MixGridView::captionShown(grid->canvas()->font(), caption, grid->cellSide() - 6);
+                QVERIFY2(all_shown ? shown == caption : (shown.isEmpty() || caption.endsWith(shown)), qPrintable(shown));
+                if (!shown.isEmpty()) QVERIFY(shown.contains(caption.section(QLatin1Char(' '), -1)));
+                const QFont font = MixGridView::captionFont(grid->canvas()->font(), shown, grid->cellSide() - 6);
+                QVERIFY(QFontMetrics(font).horizontalAdvance(shown) <= grid->cellSide() - 6);
+            }
+        };
+        whole_seeds(true);
+        window.resize(1280, 820);  // the studio's first size
+        QTest::qWait(100);
+        qInfo("at 1280 x 820: cells of %d px in a %d x %d view", grid->cellSide(), grid->viewport()->width(), grid->viewport()->height());
+        if (const QByteArray shot = qgetenv("FACEMIX_SCREENSHOT_3X3_SMALL"); !shot.isEmpty()) QVERIFY(window.grab().save(QString::fromLocal8Bit(shot)));
+        whole_grid_in_view();
+        whole_seeds(false);
     }
 
     // Cancel in the middle of a run: the cells finished so far stay, the others are no longer busy, and

@@ -15,10 +15,13 @@
 #include "io/content_hash.h"
 #include "mix/cell_export.h"
 #include "mix/compute_target.h"
+#include "mix/job_files.h"
+#include "settings_panel.h"
 
 #include <QAction>
 #include <QClipboard>
 #include <QComboBox>
+#include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
@@ -113,6 +116,45 @@ private slots:
         QVERIFY(std::abs(second.face.t - 0.5) < 1e-9);
         const cv::Mat strip = cv::imread(files.at(3).toStdString(), cv::IMREAD_COLOR);
         QCOMPARE(strip.cols, 3 * kTinySide + 2 * 4);
+    }
+
+    // The preview that stays at a position is the frame the export writes there: a quick low-step render
+    // first, then the export's recipe (its steps, seed, one cell per batch). Each frame is on disk while
+    // the others are still being rendered.
+    void previewIsTheExportedFrameAndFramesArriveOneByOne() {
+        MainWindow window;
+        QVERIFY(studio_.prepare(window, 3));
+        constexpr int kSteps = InterpolationPanel::kPreviewSteps + 2;
+        window.settingsPanel()->setSettings(StudioFixture::fastSettings(kSteps));
+        InterpolationPanel* panel = window.interpolation();
+        panel->setAxis(InterpolationPanel::Axis::Faces);
+        panel->choose(0, 1, 0);
+        QSignalSpy shown(panel, &InterpolationPanel::previewShown);
+        panel->slider()->setValue(InterpolationPanel::kSliderMaximum / 2);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->previewSteps() == kSteps, kGenerateTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(window.generator()->activeCount(), 0, kGenerateTimeoutMs);
+        QVERIFY2(shown.size() >= 2, "a quick preview should come before the export's");
+        const QImage midway = panel->preview().convertToFormat(QImage::Format_RGB888);
+        auto* status = panel->findChild<QLabel*>(QStringLiteral("interpolationStatus"));
+        QVERIFY(status && status->text().contains(QStringLiteral("the frame an export makes here")));
+
+        const QString folder = studio_.path(QStringLiteral("same_frames"));
+        QSignalSpy exported(panel, &InterpolationPanel::framesExported);
+        int written_while_rendering = 0;
+        connect(panel, &InterpolationPanel::frameWritten, this, [&](const QString& path) {
+            QVERIFY(QFileInfo::exists(path));
+            if (panel->isExporting()) ++written_while_rendering;
+        });
+        constexpr int kFrames = 5;
+        QVERIFY(panel->exportFrames(folder, kFrames));
+        QVERIFY(exported.wait(kGenerateTimeoutMs));
+        QVERIFY2(written_while_rendering >= 1, "frames should reach disk while later ones are rendered");
+        const QString middle = QDir(folder).filePath(QString::fromStdString(facemix::frame_file_name(kFrames / 2)));
+        const facemix::Recipe recipe = facemix::read_recipe_png(middle.toStdString());
+        QCOMPARE(recipe.settings.steps, std::int64_t(kSteps));
+        QCOMPARE(recipe.batch_cells, std::size_t(1));
+        QVERIFY(std::abs(recipe.face.t - 0.5) < 1e-9);
+        QCOMPARE(QImage(middle).convertToFormat(QImage::Format_RGB888), midway);
     }
 };
 
