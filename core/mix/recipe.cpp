@@ -155,6 +155,14 @@ Recipe recipe_from_json(const nlohmann::json& json, const std::string& what) {
     }
 }
 
+Recipe recipe_from_png_texts(const std::map<std::string, std::string>& texts, const std::string& what) {
+    const auto found = texts.find("facemix");
+    if (found == texts.end()) throw InputError(what + " carries no facemix recipe.");
+    const nlohmann::json json = nlohmann::json::parse(found->second, nullptr, false);
+    if (json.is_discarded()) throw InputError(what + " carries a facemix recipe that is not valid JSON.");
+    return recipe_from_json(json, what);
+}
+
 std::string a1111_parameters(const Recipe& r, std::int64_t resolution) {
     const SamplingSettings& s = r.settings;
     std::ostringstream out;
