@@ -96,8 +96,10 @@ ImageHeader tiff_header(Bytes b) {
         const std::uint32_t tag = u16(at), type = u16(at + 2);
         if (tag != 256 && tag != 257) continue;
         if (type != 3 && type != 4) throw InputError("the TIFF file gives its size in a malformed field");
-        const std::int64_t value = type == 3 ? u16(at + 8) : u32(at + 8);
-        (tag == 256 ? width : height) = value;
+        auto& size = tag == 256 ? width : height;
+        // Decoders disagree on which of two keeps (libtiff the first), so the header check cannot know.
+        if (size) throw InputError("the TIFF file declares its size twice");
+        size = type == 3 ? u16(at + 8) : u32(at + 8);
     }
     if (!width || !height) throw InputError("the TIFF file does not declare its size");
     return {ImageFormat::Tiff, *width, *height};
