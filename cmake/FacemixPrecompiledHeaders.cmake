@@ -17,28 +17,32 @@ set(FACEMIX_TORCH_PCH_HEADERS
   <vector>)
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 
+# One run of tools/torch_heavy_sources.py over every source of the tree, at configure time: the
+# targets below only look their sources up in the answer.
+file(GLOB_RECURSE _facemix_all_sources CONFIGURE_DEPENDS
+  "${PROJECT_SOURCE_DIR}/core/*.cpp" "${PROJECT_SOURCE_DIR}/app/*.cpp" "${PROJECT_SOURCE_DIR}/tests/*.cpp")
+execute_process(
+  COMMAND "${Python3_EXECUTABLE}" "${PROJECT_SOURCE_DIR}/tools/torch_heavy_sources.py"
+          "${PROJECT_SOURCE_DIR}/core" "${PROJECT_SOURCE_DIR}/app" "${PROJECT_SOURCE_DIR}/tests" -- ${_facemix_all_sources}
+  OUTPUT_VARIABLE _facemix_heavy_sources COMMAND_ERROR_IS_FATAL ANY)
+string(REPLACE "\n" ";" _facemix_heavy_sources "${_facemix_heavy_sources}")
+# A changed include can move a source between heavy and light.
+set_property(DIRECTORY "${PROJECT_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_facemix_all_sources})
+set_property(GLOBAL PROPERTY FACEMIX_TORCH_HEAVY_SOURCES "${_facemix_heavy_sources}")
+
 # Marks every source of `target` that would not gain from the precompiled header.
 function(_facemix_skip_light_sources target)
+  get_property(heavy GLOBAL PROPERTY FACEMIX_TORCH_HEAVY_SOURCES)
   get_target_property(sources ${target} SOURCES)
   get_target_property(source_dir ${target} SOURCE_DIR)
-  set(absolute)
   foreach(source ${sources})
     if(source MATCHES "\\.cpp$")
       cmake_path(ABSOLUTE_PATH source BASE_DIRECTORY "${source_dir}" OUTPUT_VARIABLE path)
-      list(APPEND absolute "${path}")
+      if(NOT path IN_LIST heavy)
+        set_source_files_properties("${path}" TARGET_DIRECTORY ${target} PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
+      endif()
     endif()
   endforeach()
-  execute_process(
-    COMMAND "${Python3_EXECUTABLE}" "${PROJECT_SOURCE_DIR}/tools/torch_heavy_sources.py"
-            "${PROJECT_SOURCE_DIR}/core" "${PROJECT_SOURCE_DIR}/app" "${PROJECT_SOURCE_DIR}/tests" -- ${absolute}
-    OUTPUT_VARIABLE heavy COMMAND_ERROR_IS_FATAL ANY)
-  string(REPLACE "\n" ";" heavy "${heavy}")
-  foreach(path ${absolute})
-    if(NOT path IN_LIST heavy)
-      set_source_files_properties("${path}" TARGET_DIRECTORY ${target} PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
-    endif()
-  endforeach()
-  set_property(DIRECTORY "${PROJECT_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${absolute})
 endfunction()
 
 # The first target named compiles the header; the others reuse its .gch.

@@ -2,6 +2,9 @@
 #include "cli/bench_support.h"
 
 #include <chrono>
+#include <filesystem>
+#include <system_error>
+#include <unistd.h>
 #include <cstdio>
 #include <map>
 #include <tuple>
@@ -77,25 +80,44 @@ struct Measurement {
     double encoder_ms = 0, unet_ms = 0, vae_ms = 0, step_in_job_ms = 0, peak_gib = 0;
 };
 
-// The bundle a user of this architecture would open: the committed default model from its file, or
-// random weights of a built-in architecture, stored in the precision the engine computes in (as a
-// converted bundle file would be).
-ModelBundle bench_bundle(const std::string& architecture, at::ScalarType dtype) {
-    ModelBundle bundle = architecture == "default" ? read_bundle(default_model_path())
-                                                   : random_bundle(face_mixer_manifest(architecture), 0);
-    for (TensorMap* weights : {&bundle.unet, &bundle.vae, &bundle.encoder, &bundle.face_projection})
-        for (auto& [name, tensor] : *weights) tensor = tensor.to(dtype);
-    return bundle;
+WeightDType stored_dtype(at::ScalarType dtype) {
+    if (dtype == at::kHalf) return WeightDType::F16;
+    if (dtype == at::kBFloat16) return WeightDType::BF16;
+    return WeightDType::F32;
 }
+
+// The bundle a user of this architecture would open, as a file in the precision the engine computes
+// in (as a converted bundle would be): the committed default model, or random weights of a built-in
+// architecture. The engine then maps its weights from that file, as it does for a user's model.
+class BenchBundleFile {
+public:
+    BenchBundleFile(const std::string& architecture, at::ScalarType dtype)
+        : path_(std::filesystem::temp_directory_path() / ("facemix-bench-" + std::to_string(::getpid()) + "-" + architecture + ".safetensors")) {
+        const ModelBundle bundle = architecture == "default" ? read_bundle(default_model_path())
+                                                             : random_bundle(face_mixer_manifest(architecture), 0);
+        write_bundle(path_, bundle, stored_dtype(dtype));
+    }
+    ~BenchBundleFile() {
+        std::error_code ignored;
+        std::filesystem::remove(path_, ignored);
+    }
+    BenchBundleFile(const BenchBundleFile&) = delete;
+    BenchBundleFile& operator=(const BenchBundleFile&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
 
 // The networks one by one on the shapes a cell needs: the encoder on one photo, the UNet on the CFG
 // pair, the VAE decoder on one latent.
-void time_networks(const ModelBundle& bundle, const ComputeTarget& target, std::int64_t resolution, Measurement& m) {
+// The engine's own networks, already on the target, one call at a time.
+void time_networks(const MixEngine& engine, std::int64_t resolution, Measurement& m) {
     at::NoGradGuard no_grad;
-    const ModelManifest& manifest = bundle.manifest;
-    const ModelNetworks networks = build_networks(bundle, "the benchmark bundle", target.dtype, WeightTransfer::Share);
+    const ModelManifest& manifest = engine.manifest();
+    const ModelNetworks& networks = engine.networks();
+    const ComputeTarget& target = engine.target();
     const auto options = at::TensorOptions().device(target.device);
-    networks.unet->to(target.device);
     const std::int64_t factor = manifest.vae ? std::int64_t{1} << (manifest.vae->levels() - 1) : 1;
     const std::int64_t side = resolution / factor;
     const at::Tensor latents = at::randn({2, manifest.unet->in_channels, side, side}, options);
@@ -104,12 +126,10 @@ void time_networks(const ModelBundle& bundle, const ComputeTarget& target, std::
     const at::Tensor t = at::full({1}, 500.0, options);
     m.unet_ms = warm_ms(target, [&] { (void)networks.unet->forward(latents, t, context); });
     if (networks.encoder) {
-        networks.encoder->to(target.device);
         const at::Tensor photo = at::rand({1, 3, manifest.encoder->image_size, manifest.encoder->image_size}, options) * 2 - 1;
         m.encoder_ms = warm_ms(target, [&] { (void)networks.encoder->encode_image(photo); });
     }
     if (networks.vae) {
-        networks.vae->to(target.device);
         const at::Tensor one = latents.slice(0, 0, 1);
         m.vae_ms = warm_ms(target, [&] { (void)networks.vae->decode(one); });
     }
@@ -118,13 +138,13 @@ void time_networks(const ModelBundle& bundle, const ComputeTarget& target, std::
 Measurement bench_precision(const BenchMixArguments& args, const std::string& architecture, const std::string& precision) {
     const ComputeTarget target = resolve_compute_target(args.device, precision);
     Measurement m;
-    ModelBundle bundle = bench_bundle(architecture, target.dtype);
-    const std::int64_t resolution = architecture == "sd-v1" ? args.resolution : bundle.manifest.native_resolution;
-    reset_peak_resident();  // from here on: the bundle as loaded from a file, the engine and its work
+    const BenchBundleFile file(architecture, target.dtype);
+    reset_peak_resident();  // from here on: the model read from its file, the engine and its work
 
     const auto load_start = std::chrono::steady_clock::now();
-    MixEngine engine(bundle, architecture, target);
+    MixEngine engine(read_bundle(file.path()), architecture, target);
     m.load_s = seconds_since(load_start);
+    const std::int64_t resolution = architecture == "sd-v1" ? args.resolution : engine.manifest().native_resolution;
 
     MixJob job;
     const int side = static_cast<int>(std::max<std::int64_t>(1, args.cells));
@@ -156,7 +176,7 @@ Measurement bench_precision(const BenchMixArguments& args, const std::string& ar
     } else {
         m.step_in_job_ms = 1000.0 * batched.stats.loop_seconds / static_cast<double>(batched.stats.unet_calls);
     }
-    time_networks(bundle, target, resolution, m);
+    time_networks(engine, resolution, m);
     m.peak_gib = peak_resident_gib();
 
     std::printf("%s, %lld px, %s, %lld %s steps, %s, %d CPU threads%s\n", architecture.c_str(),

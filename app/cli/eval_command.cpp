@@ -98,7 +98,7 @@ int run_photo_eval(EvalArguments& args) {
     const std::filesystem::path folder(args.output_dir);
     JobOutput output(folder / "cells", job);
     const int code = output.run(*engine, interrupt_token());
-    output.write_contact_sheet("contact_sheet.png");
+    output.write_results_sheet("contact_sheet.png");
     if (code == kExitInterrupted) return code;
 
     std::vector<cv::Mat> faces, backgrounds;
@@ -172,7 +172,7 @@ HeldoutFigures generate_and_score(const MixJob& job, MixEngine& engine, FaceDesc
     if (error) throw InputError("Cannot create the output folder " + (folder / cells).string() + ".");
     JobOutput output(folder, job, [&](const MixJob& j, const CellRequest& cell) { return cells + "/" + JobOutput::grid_cell_name(j, cell); });
     code = output.run(engine, interrupt_token());
-    if (!sheet.empty()) output.write_contact_sheet(sheet);
+    if (!sheet.empty()) output.write_results_sheet(sheet);
     if (code == kExitInterrupted) return {};
     std::cerr << "describing " << output.results().size() << " cells with dlib's ResNet\n";
     std::vector<HeldoutCellMeasure> measures;
@@ -293,7 +293,7 @@ int run_eval(EvalArguments& args) {
     job.batch_cells = args.generation.batch;
     JobOutput output(folder / "cells", job);
     const int code = output.run(*engine, interrupt_token());
-    output.write_contact_sheet("contact_sheet.png");
+    output.write_results_sheet("contact_sheet.png");
     if (code == kExitInterrupted) return code;
 
     std::vector<EvaluatedCell> cells;

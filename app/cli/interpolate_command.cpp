@@ -40,7 +40,7 @@ int run_interpolate(const InterpolateArguments& args) {
                                     args.generation.seed, interpolation_from_name(args.method));
     JobOutput output(args.output_dir, job, JobOutput::frame_name);
     const int code = output.run(*engine, interrupt_token());
-    output.write_strip_and_animation("interpolation", args.frame_ms);
+    output.write_results_strip("interpolation", args.frame_ms);
     return code;
 }
 

@@ -59,7 +59,7 @@ int JobOutput::run(MixEngine& engine, std::stop_token stop) {
     return failed ? kExitFailed : kExitOk;
 }
 
-void JobOutput::write_contact_sheet(const std::string& file_name) const {
+void JobOutput::write_results_sheet(const std::string& file_name) const {
     if (job_.faces.empty() || job_.backgrounds.empty()) return;
     std::vector<cv::Mat> faces, backgrounds;
     for (const auto& source : job_.faces) faces.push_back(source.aligned);
@@ -68,11 +68,11 @@ void JobOutput::write_contact_sheet(const std::string& file_name) const {
     for (const auto& result : results_)
         if (result.ok()) cells.at(result.request.row).at(result.request.column) = result.image;
     const std::filesystem::path path = folder_ / file_name;
-    facemix::write_contact_sheet(path, faces, backgrounds, cells, "failed");
+    write_contact_sheet(path, faces, backgrounds, cells, "failed");
     std::cout << path.string() << "\n";
 }
 
-void JobOutput::write_strip_and_animation(const std::string& stem, int frame_ms) const {
+void JobOutput::write_results_strip(const std::string& stem, int frame_ms) const {
     std::vector<CellResult> finished;
     for (const auto& result : results_)
         if (result.ok()) finished.push_back(result);
@@ -80,7 +80,7 @@ void JobOutput::write_strip_and_animation(const std::string& stem, int frame_ms)
     std::sort(finished.begin(), finished.end(), [](const auto& a, const auto& b) { return a.request.column < b.request.column; });
     std::vector<cv::Mat> frames;
     for (const auto& result : finished) frames.push_back(result.image);
-    const StripFiles files = facemix::write_strip_and_animation(folder_, stem, frames, frame_ms);
+    const StripFiles files = write_strip_and_animation(folder_, stem, frames, frame_ms);
     std::cout << files.strip.string() << "\n" << files.animation.string() << "\n";
 }
 

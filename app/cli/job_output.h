@@ -24,9 +24,9 @@ public:
     int run(MixEngine& engine, std::stop_token stop);
 
     // Faces down, backgrounds across, source thumbnails on both axes; failed cells grey.
-    void write_contact_sheet(const std::string& file_name) const;
+    void write_results_sheet(const std::string& file_name) const;
     // The finished cells in order as one strip and as an animated PNG (interpolations).
-    void write_strip_and_animation(const std::string& stem, int frame_ms) const;
+    void write_results_strip(const std::string& stem, int frame_ms) const;
 
     const std::vector<CellResult>& results() const { return results_; }
 

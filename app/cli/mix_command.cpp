@@ -25,7 +25,7 @@ int run_mix(const MixArguments& args) {
 
     JobOutput output(args.output_dir, job);
     const int code = output.run(*engine, interrupt_token());
-    output.write_contact_sheet("contact_sheet.png");
+    output.write_results_sheet("contact_sheet.png");
     return failures > 0 && code == kExitOk ? kExitFailed : code;
 }
 

@@ -80,7 +80,7 @@ ModelBundle read_bundle(const std::filesystem::path& path) {
         for (const Part& part : kParts)
             if (entry.name.starts_with(part.prefix)) owner = &part;
         if (!owner) throw InputError(what + ": tensor '" + entry.name + "' belongs to no network (expected unet., vae., encoder. or face_projection.)");
-        (bundle.*(owner->weights)).emplace(entry.name.substr(std::string(owner->prefix).size()), file.tensor(entry.name));
+        (bundle.*(owner->weights)).emplace(entry.name.substr(std::string(owner->prefix).size()), file.mapped_tensor(entry.name));
     }
     for (const Part& part : kParts) {
         const bool has_weights = !(bundle.*(part.weights)).empty();

@@ -25,8 +25,10 @@ WeightDType weight_dtype_from_name(const std::string& name);  // "fp32", "fp16",
 // "facemix" metadata key. Floating-point weights are stored in `dtype`. Written atomically.
 void write_bundle(const std::filesystem::path& path, const ModelBundle& bundle, WeightDType dtype = WeightDType::F32);
 
-// Reads a bundle written by write_bundle. Throws InputError naming the file when it is not a facemix
-// bundle, when its manifest is invalid, or when a network's weights are missing or stray.
+// Reads a bundle written by write_bundle. Its weights view the file mapped into memory (no copy; a
+// page is resident once read; io/mapped_file.h), so a network built with WeightTransfer::Share runs
+// on the file's own bytes. Throws InputError naming the file when it is not a facemix bundle, when its
+// manifest is invalid, or when a network's weights are missing or stray.
 ModelBundle read_bundle(const std::filesystem::path& path);
 
 // True when `path` is a .safetensors file whose metadata carries a facemix manifest.

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/content_hash.h"
+#include "io/mapped_file.h"
 
 namespace facemix {
 
@@ -14,6 +15,9 @@ void hash_weights(ContentHasher& hasher, const std::string& prefix, const Tensor
         hasher.update(prefix + name + "|" + std::string(c10::toString(contiguous.scalar_type())) + "|");
         for (const auto size : contiguous.sizes()) hasher.update(std::to_string(size) + ",");
         hasher.update(contiguous.data_ptr(), contiguous.nbytes());
+        // Hashing reads every weight once; weights still in their file need not stay resident for it
+        // (the VAE's encoder half, say, is never read again unless a job starts from a photo).
+        release_resident_pages(contiguous);
     }
 }
 

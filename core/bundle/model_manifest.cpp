@@ -95,6 +95,7 @@ ModelManifest manifest_from_json(const nlohmann::json& json, const std::string& 
         m.schedule.train_timesteps = json_integer<std::int64_t>(s.at("train_timesteps"));
         m.schedule.prediction = s.at("prediction");
         m.schedule.clip_sample = s.value("clip_sample", false);
+        check_noise_schedule(m.schedule);
         m.native_resolution = json_integer<std::int64_t>(json.at("native_resolution"));
         const auto& p = json.at("provenance");
         m.provenance = {p.value("source", ""), p.value("source_format", ""), p.value("converted_by", ""), p.value("command", "")};

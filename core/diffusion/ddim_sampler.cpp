@@ -12,6 +12,10 @@ namespace facemix {
 
 DdimSampler::DdimSampler(const DiffusionSchedule& schedule, const SamplerOptions& options)
     : DiscreteTimestepSampler(schedule, options) {
+    check_options(options);
+}
+
+void DdimSampler::check_options(const SamplerOptions& options) {
     if (!(options.eta >= 0 && options.eta <= 1))
         throw InputError("The DDIM eta must be between 0 and 1, got " + std::to_string(options.eta) + ".");
 }

@@ -10,6 +10,8 @@ namespace facemix {
 class DdimSampler final : public DiscreteTimestepSampler {
 public:
     DdimSampler(const DiffusionSchedule& schedule, const SamplerOptions& options);
+    // Throws InputError for an eta outside [0, 1].
+    static void check_options(const SamplerOptions& options);
 
     std::string name() const override { return "ddim"; }
     void set_timesteps(std::int64_t steps) override { space_timesteps(steps); }

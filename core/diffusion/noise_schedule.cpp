@@ -9,7 +9,6 @@
 #include <ATen/ops/linspace.h>
 #include <ATen/TensorOperators.h>
 
-#include "common/error.h"
 
 namespace facemix {
 namespace {
@@ -25,26 +24,14 @@ at::Tensor float32_betas(const NoiseSchedule& schedule) {
     const auto options = at::TensorOptions().dtype(at::kFloat);
     if (schedule.beta_schedule == "linear")
         return at::linspace(schedule.beta_start, schedule.beta_end, schedule.train_timesteps, options);
-    if (schedule.beta_schedule == "scaled_linear")
-        return at::linspace(std::sqrt(schedule.beta_start), std::sqrt(schedule.beta_end), schedule.train_timesteps,
-                            options)
-            .pow(2);
-    throw InputError("The model's noise schedule \"" + schedule.beta_schedule +
-                     "\" is not supported (known: scaled_linear, linear).");
+    return at::linspace(std::sqrt(schedule.beta_start), std::sqrt(schedule.beta_end), schedule.train_timesteps, options)
+        .pow(2);
 }
 
 }  // namespace
 
 DiffusionSchedule::DiffusionSchedule(const NoiseSchedule& schedule) {
-    if (schedule.prediction != "epsilon")
-        throw InputError("The model predicts \"" + schedule.prediction +
-                         "\", but only epsilon-predicting models are supported.");
-    if (schedule.train_timesteps < 2)
-        throw InputError("The model's noise schedule has " + std::to_string(schedule.train_timesteps) +
-                         " training timesteps; it needs at least 2.");
-    if (!(schedule.beta_start > 0 && schedule.beta_end > 0 && schedule.beta_start < 1 && schedule.beta_end < 1))
-        throw InputError("The model's noise schedule has betas outside (0, 1): " + std::to_string(schedule.beta_start) +
-                         " to " + std::to_string(schedule.beta_end) + ".");
+    check_noise_schedule(schedule);
     clip_sample_ = schedule.clip_sample;
     const at::Tensor betas = float32_betas(schedule);
     const at::Tensor alphas_cumprod = at::cumprod(1 - betas, 0);

@@ -21,4 +21,9 @@ struct NoiseSchedule {
     friend bool operator==(const NoiseSchedule&, const NoiseSchedule&) = default;
 };
 
+// Throws InputError for a schedule facemix cannot sample: a beta_schedule other than "scaled_linear"
+// or "linear", a prediction other than "epsilon", fewer than 2 training timesteps or betas outside
+// (0, 1). Free of LibTorch, so a model's manifest is checked where it is read.
+void check_noise_schedule(const NoiseSchedule& schedule);
+
 }  // namespace facemix

@@ -70,6 +70,11 @@ public:
 std::unique_ptr<Sampler> make_sampler(const std::string& name, const DiffusionSchedule& schedule,
                                       const SamplerOptions& options = {});
 
+// Throws the InputError that make_sampler or set_timesteps(steps) would throw on a schedule of
+// `train_timesteps`, without building a sampler: jobs check their settings once where they come in.
+void check_sampler_settings(const std::string& name, const SamplerOptions& options, std::int64_t steps,
+                            std::int64_t train_timesteps);
+
 // The step index SDEdit starts from for `strength` in [0, 1] with steps already set: as diffusers'
 // img2img, the last int(steps × strength) steps run (truncated, as Python's int() does, so a strength
 // reproduces diffusers' start exactly); strength 0 runs none (returns timesteps().size()). Throws

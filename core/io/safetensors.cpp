@@ -2,16 +2,12 @@
 
 #include "common/error.h"
 #include "io/atomic_file.h"
+#include "io/mapped_file.h"
 
 #include <algorithm>
 #include <bit>
-#include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <optional>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <unordered_map>
 
 #include <ATen/ATen.h>
@@ -40,20 +36,6 @@ std::optional<StorageDType> storage_dtype(at::ScalarType type) {
         default: return std::nullopt;
     }
 }
-
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int fd) : fd_(fd) {}
-    ~FileDescriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 // A tensor on its way into a file: on the CPU, contiguous, with its place in the data section.
 struct PendingTensor {
@@ -114,17 +96,18 @@ std::string header_text(const std::string& file_name, const std::vector<PendingT
 }  // namespace
 
 struct SafetensorsFile::Impl {
-    std::string name;
-    void* mapping = nullptr;
-    std::size_t size = 0;
+    std::shared_ptr<const MappedFile> file;
     SafetensorsHeader header;
     std::unordered_map<std::string, std::size_t> index;  // name -> position in header.entries
 
-    ~Impl() {
-        if (mapping) ::munmap(mapping, size);
+    const TensorEntry& entry(const std::string& name) const {
+        const auto found = index.find(name);
+        if (found == index.end()) throw InputError(file->name() + ": there is no tensor '" + name + "' in the file.");
+        return header.entries[found->second];
     }
-
-    const std::uint8_t* bytes() const { return static_cast<const std::uint8_t*>(mapping); }
+    const std::uint8_t* bytes(const TensorEntry& entry) const {
+        return file->bytes().data() + header.data_start + entry.begin;
+    }
 };
 
 SafetensorsFile::SafetensorsFile(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -134,22 +117,9 @@ SafetensorsFile& SafetensorsFile::operator=(SafetensorsFile&&) noexcept = defaul
 
 SafetensorsFile SafetensorsFile::open(const std::filesystem::path& path) {
     auto impl = std::make_unique<Impl>();
-    impl->name = path.string();
-    const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (file.get() < 0) throw InputError(impl->name + ": cannot open the file (" + std::strerror(errno) + ").");
-    struct stat info {};
-    if (::fstat(file.get(), &info) != 0 || !S_ISREG(info.st_mode))
-        throw InputError(impl->name + ": is not a regular file.");
-    impl->size = static_cast<std::size_t>(info.st_size);
-    // mmap refuses empty files; the length check below gives the useful message for those.
-    if (impl->size >= safetensors_length_field_bytes) {
-        void* mapping = ::mmap(nullptr, impl->size, PROT_READ, MAP_PRIVATE, file.get(), 0);
-        if (mapping == MAP_FAILED)
-            throw InputError(impl->name + ": cannot map the file into memory (" + std::strerror(errno) + ").");
-        impl->mapping = mapping;
-    }
-    const std::span<const std::uint8_t> contents(impl->bytes(), impl->mapping ? impl->size : 0);
-    impl->header = parse_safetensors_file_start(contents, impl->size, impl->name);
+    impl->file = MappedFile::open(path);
+    const std::span<const std::uint8_t> contents = impl->file->bytes();
+    impl->header = parse_safetensors_file_start(contents, contents.size(), impl->file->name());
     for (std::size_t i = 0; i < impl->header.entries.size(); ++i) impl->index.emplace(impl->header.entries[i].name, i);
     return SafetensorsFile(std::move(impl));
 }
@@ -164,12 +134,20 @@ const TensorEntry* SafetensorsFile::find(const std::string& name) const {
 const TensorMetadata& SafetensorsFile::metadata() const { return impl_->header.metadata; }
 
 at::Tensor SafetensorsFile::tensor(const std::string& name) const {
-    const TensorEntry* entry = find(name);
-    if (!entry) throw InputError(impl_->name + ": there is no tensor '" + name + "' in the file.");
-    at::Tensor copy = at::empty(entry->shape, at::TensorOptions().dtype(scalar_type(entry->dtype)));
-    const std::uint64_t bytes = entry->end - entry->begin;
-    if (bytes > 0) std::memcpy(copy.data_ptr(), impl_->bytes() + impl_->header.data_start + entry->begin, bytes);
+    const TensorEntry& entry = impl_->entry(name);
+    at::Tensor copy = at::empty(entry.shape, at::TensorOptions().dtype(scalar_type(entry.dtype)));
+    const std::uint64_t bytes = entry.end - entry.begin;
+    if (bytes > 0) std::memcpy(copy.data_ptr(), impl_->bytes(entry), bytes);
     return copy;
+}
+
+at::Tensor SafetensorsFile::mapped_tensor(const std::string& name) const {
+    const TensorEntry& entry = impl_->entry(name);
+    const at::ScalarType dtype = scalar_type(entry.dtype);
+    const std::size_t offset = impl_->header.data_start + entry.begin;
+    // The format does not promise aligned data; a misaligned tensor is copied rather than viewed.
+    if (entry.end == entry.begin || offset % c10::elementSize(dtype) != 0) return tensor(name);
+    return MappedFile::tensor(impl_->file, offset, entry.shape, dtype);
 }
 
 TensorMap SafetensorsFile::read_all() const {

@@ -14,7 +14,7 @@
 
 namespace facemix {
 
-// A .safetensors file opened read-only through mmap. The header is validated completely on open
+// A .safetensors file mapped into memory (io/mapped_file.h). The header is validated completely on open
 // (JSON syntax, dtypes F32/F16/BF16, shapes that match their byte ranges, ranges inside the file
 // and not overlapping), so tensor() never reads outside the mapping. Throws InputError naming the
 // file for anything malformed.
@@ -31,6 +31,10 @@ public:
 
     // A CPU tensor holding a copy of the named tensor, in its stored dtype.
     at::Tensor tensor(const std::string& name) const;
+    // The named tensor viewing the file's own bytes, in its stored dtype: no copy, resident only once
+    // read, and it keeps the mapping alive after this object is gone (a copy when the data is not
+    // aligned to its element size).
+    at::Tensor mapped_tensor(const std::string& name) const;
     TensorMap read_all() const;
 
 private:

@@ -51,7 +51,7 @@ Guidance guidance_for(const ModelManifest& manifest, const SamplingSettings& set
 void check_sampling_settings(const SamplingSettings& settings, const NoiseSchedule& schedule) {
     if (!(settings.strength >= 0.0 && settings.strength <= 1.0)) throw InputError("Strength must lie between 0 and 1.");
     const SamplerOptions options{timestep_spacing_from_name(settings.spacing), 1, settings.eta};
-    make_sampler(settings.sampler, DiffusionSchedule(schedule), options)->set_timesteps(settings.steps);
+    check_sampler_settings(settings.sampler, options, settings.steps, schedule.train_timesteps);
 }
 
 std::int64_t output_resolution(const ModelManifest& manifest, const SamplingSettings& settings) {

@@ -10,9 +10,11 @@
 
 #include "bundle/model_hash.h"
 #include "common/error.h"
+#include "io/mapped_file.h"
 #include "nn/autoencoder_kl.h"
 #include "nn/clip_vision.h"
 #include "nn/descriptor_projection.h"
+#include "nn/load_weights.h"
 #include "nn/unet.h"
 #include "tensor/image_tensor.h"
 
@@ -140,20 +142,29 @@ void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_
         report(std::move(result));
     };
 
-    for (std::size_t begin = 0; begin < job.cells.size(); begin += batch_cells) {
-        std::vector<CellRequest> batch;
-        std::vector<CellInput> inputs;
-        for (std::size_t k = begin; k < std::min(begin + batch_cells, job.cells.size()); ++k) {
-            if (stop.stop_requested()) throw Cancelled();
-            try {
-                inputs.push_back({condition_for(job, job.cells[k]), job.cells[k].seed, init});
-                batch.push_back(job.cells[k]);
-            } catch (const Cancelled&) {
-                throw;
-            } catch (const std::exception& error) {
-                fail(job.cells[k], first_line(error.what()));
-            }
+    // Every cell's condition first, so the image encoder's weights can leave memory before the UNet's
+    // are read: the whole model need not be resident at once.
+    std::vector<CellRequest> ready;
+    std::vector<at::Tensor> conditions;
+    for (const CellRequest& cell : job.cells) {
+        if (stop.stop_requested()) throw Cancelled();
+        try {
+            conditions.push_back(condition_for(job, cell));
+            ready.push_back(cell);
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const std::exception& error) {
+            fail(cell, first_line(error.what()));
         }
+    }
+    for (const auto& [name, weight] : module_weights(*networks_.encoder)) release_resident_pages(weight);
+
+    for (std::size_t begin = 0; begin < ready.size(); begin += batch_cells) {
+        if (stop.stop_requested()) throw Cancelled();
+        const std::size_t end = std::min(begin + batch_cells, ready.size());
+        const std::vector<CellRequest> batch(ready.begin() + static_cast<std::ptrdiff_t>(begin), ready.begin() + static_cast<std::ptrdiff_t>(end));
+        std::vector<CellInput> inputs;
+        for (std::size_t k = begin; k < end; ++k) inputs.push_back({conditions[k], ready[k].seed, init});
         const auto finish = [&](const std::vector<std::size_t>& members) {
             std::vector<CellInput> group;
             for (const auto k : members) group.push_back(inputs[k]);
@@ -172,7 +183,6 @@ void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_
         };
         std::vector<std::size_t> all(batch.size());
         for (std::size_t k = 0; k < all.size(); ++k) all[k] = k;
-        if (all.empty()) continue;
         try {
             finish(all);
         } catch (const Cancelled&) {

@@ -54,7 +54,7 @@ public:
     const std::string& model_hash() const { return model_hash_; }
     const ComputeTarget& target() const { return target_; }
     SourceEmbedder& embedder() { return *embedder_; }
-    UNet& unet() { return *networks_.unet; }  // for benchmarks that time the bare network
+    const ModelNetworks& networks() const { return networks_; }  // for benchmarks that time the bare networks
 
     // Runs every cell of the job, `batch_cells` at a time. A cell whose sources cannot be embedded, or
     // whose batch fails and then fails again alone, is reported with its error while the others go on.

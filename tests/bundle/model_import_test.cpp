@@ -94,6 +94,18 @@ TEST(ModelManifest, CarriesTheFaceBoxAndRefusesOneOutsideTheImage) {
     }
 }
 
+// A schedule no sampler can run (a cosine schedule, v-prediction) is refused with the model, not at
+// the first cell of every job.
+TEST(ModelManifest, RefusesANoiseScheduleItCannotSample) {
+    const std::vector<std::pair<const char*, nlohmann::json>> bad = {
+        {"beta_schedule", "squaredcos_cap_v2"}, {"prediction", "v_prediction"}, {"train_timesteps", 1}, {"beta_end", 1.5}};
+    for (const auto& [field, value] : bad) {
+        nlohmann::json json = manifest_to_json(ModelManifest{});
+        json["schedule"][field] = value;
+        EXPECT_THROW(manifest_from_json(json, "m"), InputError) << field;
+    }
+}
+
 TEST(ModelImport, LdmFaceMixerCheckpointBecomesAFullModel) {
     const ModelBundle bundle = import_model(kCheckpoint, tiny_sizes());
     const ModelManifest& m = bundle.manifest;

@@ -214,6 +214,22 @@ TEST(SamplerRegistry, RejectsBadStepCountsAndEta) {
     EXPECT_THROW(make_sampler("ddim", sd_v1_schedule(), options), InputError);
 }
 
+// The check jobs run once where their settings come in refuses exactly what building the sampler and
+// setting its timesteps would.
+TEST(SamplerRegistry, SettingsCheckRefusesWhatTheSamplerWould) {
+    for (const auto& name : sampler_names()) {
+        EXPECT_NO_THROW(check_sampler_settings(name, {}, 1, 1000)) << name;
+        EXPECT_NO_THROW(check_sampler_settings(name, {}, 50, 50)) << name;
+        EXPECT_THROW(check_sampler_settings(name, {}, 0, 1000), InputError) << name;
+        EXPECT_THROW(check_sampler_settings(name, {}, 51, 50), InputError) << name;
+    }
+    SamplerOptions options;
+    options.eta = 1.5;
+    EXPECT_THROW(check_sampler_settings("ddim", options, 20, 1000), InputError);
+    EXPECT_NO_THROW(check_sampler_settings("euler", options, 20, 1000));  // only DDIM reads eta
+    EXPECT_THROW(check_sampler_settings("heun", {}, 20, 1000), InputError);
+}
+
 TEST(SdeditStartIndex, StrengthZeroRunsNothingAndOneRunsEverything) {
     for (const auto& name : sampler_names()) {
         auto sampler = make_sampler(name, sd_v1_schedule());
