@@ -1,6 +1,7 @@
 #include "studio_settings.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <QSettings>
 
@@ -43,7 +44,8 @@ QString one_of(const QVariant& stored, const QStringList& allowed, const QString
 double number_in(const QVariant& stored, double low, double high, double fallback) {
     bool ok = false;
     const double value = stored.toDouble(&ok);
-    return ok ? std::clamp(value, low, high) : fallback;
+    // Qt reads "nan" as a number, which clamps to NaN, and casting that to int is undefined behaviour.
+    return ok && !std::isnan(value) ? std::clamp(value, low, high) : fallback;
 }
 
 }  // namespace

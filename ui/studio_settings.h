@@ -6,7 +6,7 @@
 #include <QStringList>
 #include <QVariantMap>
 
-#include "mix/mix_job.h"
+#include "mix/seed_policy.h"
 
 class QSettings;
 

@@ -1,6 +1,7 @@
 #include "bundle/model_manifest.h"
 
 #include "common/error.h"
+#include "io/json_integer.h"
 
 #include <nlohmann/json.hpp>
 
@@ -61,7 +62,7 @@ ModelManifest manifest_from_json(const nlohmann::json& json, const std::string& 
     try {
         if (json.value("format", "") != "facemix-bundle")
             throw InputError(what + " is not a facemix bundle (its manifest has no \"format\": \"facemix-bundle\")");
-        const int version = json.at("format_version").get<int>();
+        const int version = json_integer<int>(json.at("format_version"));
         if (version != ModelManifest::kFormatVersion)
             throw InputError(what + " is a facemix bundle of format version " + std::to_string(version) +
                              "; this facemix reads version " + std::to_string(ModelManifest::kFormatVersion));
@@ -72,7 +73,8 @@ ModelManifest manifest_from_json(const nlohmann::json& json, const std::string& 
         const auto& c = json.at("conditioning");
         m.conditioning.tokens = c.at("tokens").get<std::vector<std::string>>();
         const auto& box = c.at("face_box_512");
-        m.conditioning.face_box = {box.at("top"), box.at("bottom"), box.at("left"), box.at("right")};
+        const auto edge = [&box](const char* name) { return json_integer<std::int64_t>(box.at(name)); };
+        m.conditioning.face_box = {edge("top"), edge("bottom"), edge("left"), edge("right")};
         if (!m.conditioning.face_box.valid())
             throw InputError(what + ": the face box is empty or reaches outside the 512 px aligned image");
         m.conditioning.mask_value = c.at("mask_value");
@@ -90,11 +92,11 @@ ModelManifest manifest_from_json(const nlohmann::json& json, const std::string& 
         m.schedule.beta_schedule = s.at("beta_schedule");
         m.schedule.beta_start = s.at("beta_start");
         m.schedule.beta_end = s.at("beta_end");
-        m.schedule.train_timesteps = s.at("train_timesteps");
+        m.schedule.train_timesteps = json_integer<std::int64_t>(s.at("train_timesteps"));
         m.schedule.prediction = s.at("prediction");
         m.schedule.clip_sample = s.value("clip_sample", false);
         check_noise_schedule(m.schedule);
-        m.native_resolution = json.at("native_resolution");
+        m.native_resolution = json_integer<std::int64_t>(json.at("native_resolution"));
         const auto& p = json.at("provenance");
         m.provenance = {p.value("source", ""), p.value("source_format", ""), p.value("converted_by", ""), p.value("command", "")};
         if (m.conditioning.tokens.empty()) throw InputError(what + ": the manifest names no condition tokens");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 
 namespace facemix {
 namespace {
@@ -60,6 +61,8 @@ ImageHeader jpeg_header(Bytes b) {
 
 ImageHeader bmp_header(Bytes b) {
     need(b, 26, ImageFormat::Bmp);
+    // OS/2's 12-byte header has 16-bit sizes; every later one 32-bit sizes, the height negative for top-down rows.
+    if (le32(b, 14) == 12) return {ImageFormat::Bmp, le16(b, 18), le16(b, 20)};
     const auto width = static_cast<std::int32_t>(le32(b, 18));
     const auto height = static_cast<std::int32_t>(le32(b, 22));
     return {ImageFormat::Bmp, std::abs(std::int64_t{width}), std::abs(std::int64_t{height})};
@@ -74,6 +77,58 @@ ImageHeader webp_header(Bytes b) {
     }
     if (starts_with(b, "VP8 ", 12)) return {ImageFormat::Webp, le16(b, 26) & 0x3FFF, le16(b, 28) & 0x3FFF};
     throw InputError("the WebP file has an unknown chunk layout");
+}
+
+// The first image's size in the first directory (IFD), the one decoders read; an IFD entry is tag,
+// type, count and a value that SHORT and LONG sizes hold inline.
+ImageHeader tiff_header(Bytes b) {
+    const bool big_endian = b[0] == 'M';
+    const auto u16 = [&](std::size_t at) { return big_endian ? be16(b, at) : le16(b, at); };
+    const auto u32 = [&](std::size_t at) { return big_endian ? be32(b, at) : le32(b, at); };
+    need(b, 8, ImageFormat::Tiff);
+    const std::size_t directory = u32(4);
+    need(b, directory + 2, ImageFormat::Tiff);
+    const std::size_t entries = u16(directory);
+    need(b, directory + 2 + 12 * entries, ImageFormat::Tiff);
+    std::optional<std::int64_t> width, height;
+    for (std::size_t i = 0; i < entries; ++i) {
+        const std::size_t at = directory + 2 + 12 * i;
+        const std::uint32_t tag = u16(at), type = u16(at + 2);
+        if (tag != 256 && tag != 257) continue;
+        if (type != 3 && type != 4) throw InputError("the TIFF file gives its size in a malformed field");
+        auto& size = tag == 256 ? width : height;
+        // Decoders disagree on which of two keeps (libtiff the first), so the header check cannot know.
+        if (size) throw InputError("the TIFF file declares its size twice");
+        size = type == 3 ? u16(at + 8) : u32(at + 8);
+    }
+    if (!width || !height) throw InputError("the TIFF file does not declare its size");
+    return {ImageFormat::Tiff, *width, *height};
+}
+
+// PNM's header is text: the magic, then width and height as decimals between blanks and # comments.
+ImageHeader pnm_header(Bytes b) {
+    std::size_t at = 2;
+    const auto number = [&] {
+        while (true) {
+            need(b, at + 1, ImageFormat::Pnm);
+            if (b[at] == '#') {
+                while (at < b.size() && b[at] != '\n' && b[at] != '\r') ++at;
+            } else if (b[at] == ' ' || (b[at] >= '\t' && b[at] <= '\r')) {
+                ++at;
+            } else {
+                break;
+            }
+        }
+        if (b[at] < '0' || b[at] > '9') throw InputError("the PNM header does not declare its size");
+        // Saturates rather than overflows: anything this large is refused as too large anyway.
+        constexpr std::int64_t saturated = std::int64_t{1} << 40;
+        std::int64_t value = 0;
+        for (; at < b.size() && b[at] >= '0' && b[at] <= '9'; ++at) value = std::min(saturated, value * 10 + (b[at] - '0'));
+        return value;
+    };
+    const std::int64_t width = number();
+    const std::int64_t height = number();
+    return {ImageFormat::Pnm, width, height};
 }
 
 bool png_chunks_complete(Bytes b) {
@@ -126,8 +181,11 @@ std::optional<ImageHeader> read_image_header(Bytes bytes) {
         case ImageFormat::Jpeg: return jpeg_header(bytes);
         case ImageFormat::Bmp: return bmp_header(bytes);
         case ImageFormat::Webp: return webp_header(bytes);
-        default: return std::nullopt;
+        case ImageFormat::Tiff: return tiff_header(bytes);
+        case ImageFormat::Pnm: return pnm_header(bytes);
+        case ImageFormat::Unknown: break;
     }
+    return std::nullopt;
 }
 
 bool image_stream_complete(ImageFormat format, Bytes bytes) {

@@ -22,7 +22,7 @@ struct ImageHeader {
 
 // Reads the declared size from the header alone. A file may declare 40000x40000 in a few hundred
 // bytes; knowing that before decoding is what keeps such a file from taking all memory.
-// Returns nullopt for formats whose header is not parsed here (the decoder's own limits apply).
+// Returns nullopt for an unknown format.
 // Throws InputError when the header is cut short or malformed.
 std::optional<ImageHeader> read_image_header(std::span<const std::uint8_t> bytes);
 

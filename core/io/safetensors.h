@@ -10,11 +10,9 @@
 #include <ATen/core/Tensor.h>
 
 #include "io/safetensors_header.h"
+#include "io/tensor_map.h"
 
 namespace facemix {
-
-// Named tensors in a stable (sorted) order, the unit every weight reader returns and every writer takes.
-using TensorMap = std::map<std::string, at::Tensor>;
 
 // A .safetensors file mapped into memory (io/mapped_file.h). The header is validated completely on open
 // (JSON syntax, dtypes F32/F16/BF16, shapes that match their byte ranges, ranges inside the file

@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/error.h"
 #include "io/png_file.h"
 
 namespace facemix {
@@ -13,12 +12,7 @@ void write_recipe_png(const std::filesystem::path& path, const cv::Mat& image, c
 }
 
 Recipe read_recipe_png(const std::filesystem::path& path) {
-    const auto texts = read_png_text(path);
-    const auto found = texts.find("facemix");
-    if (found == texts.end()) throw InputError(path.string() + " carries no facemix recipe.");
-    const nlohmann::json json = nlohmann::json::parse(found->second, nullptr, false);
-    if (json.is_discarded()) throw InputError(path.string() + " carries a facemix recipe that is not valid JSON.");
-    return recipe_from_json(json, path.string());
+    return recipe_from_png_texts(read_png_text(path), path.string());
 }
 
 }  // namespace facemix

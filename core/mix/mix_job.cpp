@@ -28,12 +28,6 @@ std::vector<std::pair<cv::Mat, double>> MixSource::photos() const {
     return photos;
 }
 
-SeedPolicy seed_policy_from_name(const std::string& name) {
-    if (name == "fixed") return SeedPolicy::Fixed;
-    if (name == "per-cell") return SeedPolicy::PerCell;
-    throw InputError("Seed policy \"" + name + "\" is not one of fixed or per-cell.");
-}
-
 std::vector<CellRequest> grid_cells(std::size_t faces, std::size_t backgrounds, std::uint64_t seed, SeedPolicy policy) {
     std::vector<CellRequest> cells;
     for (std::size_t row = 0; row < faces; ++row)

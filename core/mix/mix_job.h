@@ -12,6 +12,7 @@
 #include "mix/interpolation.h"
 #include "mix/recipe.h"
 #include "mix/sampling_settings.h"
+#include "mix/seed_policy.h"
 
 namespace facemix {
 
@@ -64,8 +65,6 @@ struct MixJob {
 // Every face × background pair, faces down, backgrounds across. PerCell seeds count up from `seed` in
 // reading order (so adding a background column changes later cells' seeds; Fixed keeps one seed for
 // all cells, which isolates the effect of the sources, as in the blog's figures).
-enum class SeedPolicy { Fixed, PerCell };
-SeedPolicy seed_policy_from_name(const std::string& name);  // "fixed" | "per-cell"; InputError
 std::vector<CellRequest> grid_cells(std::size_t faces, std::size_t backgrounds, std::uint64_t seed, SeedPolicy policy);
 
 // `frames` cells along a path through the keyframe faces (or backgrounds) 0 … keyframes-1, all with one

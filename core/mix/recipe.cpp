@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "io/base64.h"
+#include "io/json_integer.h"
 
 namespace facemix {
 
@@ -32,7 +33,7 @@ nlohmann::json source_json(const SourceRecord& source) {
 }
 
 SourceRecord source_from(const nlohmann::json& json) {
-    SourceRecord source{json.at("file"), json.at("image_hash"), json.at("face_index"), json.at("aligned_hash")};
+    SourceRecord source{json.at("file"), json.at("image_hash"), json_integer<int>(json.at("face_index")), json.at("aligned_hash")};
     source.weight = json.value("weight", 1.0);
     if (const auto others = json.find("same_person"); others != json.end())
         for (const auto& other : *others) source.same_person.push_back(source_from(other));
@@ -117,7 +118,7 @@ Recipe recipe_from_json(const nlohmann::json& json, const std::string& what) {
     try {
         if (!json.is_object() || !json.contains("format"))
             throw InputError(what + " carries no facemix recipe.");
-        const int version = json.at("format");
+        const int version = json_integer<int>(json.at("format"));
         if (version != Recipe::kFormatVersion)
             throw InputError(what + " carries a recipe of format " + std::to_string(version) + "; this facemix reads format " +
                              std::to_string(Recipe::kFormatVersion) + ".");
@@ -129,23 +130,23 @@ Recipe recipe_from_json(const nlohmann::json& json, const std::string& what) {
         r.face = blend_from(json.at("face"));
         r.background = blend_from(json.at("background"));
         r.token_weights = json.at("token_weights").get<std::vector<double>>();
-        r.seed = json.at("seed");
+        r.seed = json_integer<std::uint64_t>(json.at("seed"));
         const auto& s = json.at("sampling");
         r.settings.sampler = s.at("sampler");
-        r.settings.steps = s.at("steps");
+        r.settings.steps = json_integer<std::int64_t>(s.at("steps"));
         r.settings.eta = s.at("eta");
         r.settings.spacing = s.at("spacing");
         r.settings.cfg_scale = s.at("cfg_scale");
         r.settings.face_scale = optional_from(s.at("face_scale"));
         r.settings.background_scale = optional_from(s.at("background_scale"));
-        r.settings.resolution = s.at("resolution");
+        r.settings.resolution = json_integer<std::int64_t>(s.at("resolution"));
         r.settings.strength = s.at("strength");
         if (!json.at("init").is_null()) r.init = source_from(json.at("init"));
         r.token_names = json.at("condition").at("tokens").get<std::vector<std::string>>();
         r.condition = decode_floats(json.at("condition").at("float32_base64").get<std::string>(), "The condition in " + what);
         r.device = json.at("device");
         r.precision = json.at("precision");
-        r.batch_cells = json.at("batch_cells");
+        r.batch_cells = json_integer<std::size_t>(json.at("batch_cells"));
         if (r.batch_cells < 1 || r.batch_cells > 1024) throw InputError(what + "'s recipe names an impossible batch size.");
         if (r.token_names.empty() || r.condition.size() % r.token_names.size() != 0)
             throw InputError(what + "'s recipe has a condition that does not split into its tokens.");
@@ -153,6 +154,22 @@ Recipe recipe_from_json(const nlohmann::json& json, const std::string& what) {
     } catch (const nlohmann::json::exception& error) {
         throw InputError(what + " carries a malformed facemix recipe (" + std::string(error.what()) + ").");
     }
+}
+
+Recipe recipe_from_png_texts(const std::map<std::string, std::string>& texts, const std::string& what) {
+    const auto found = texts.find("facemix");
+    if (found == texts.end()) throw InputError(what + " carries no facemix recipe.");
+    // A recipe nests six levels deep; reading one that nests thousands (same_person in same_person)
+    // would recurse until the stack ran out, so the parse stops well before.
+    constexpr int deepest_recipe = 16;
+    const auto shallow = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+        const bool opens = event == nlohmann::json::parse_event_t::object_start || event == nlohmann::json::parse_event_t::array_start;
+        if (opens && depth > deepest_recipe) throw InputError(what + " carries a facemix recipe nested deeper than any recipe is.");
+        return true;
+    };
+    const nlohmann::json json = nlohmann::json::parse(found->second, shallow, false);
+    if (json.is_discarded()) throw InputError(what + " carries a facemix recipe that is not valid JSON.");
+    return recipe_from_json(json, what);
 }
 
 std::string a1111_parameters(const Recipe& r, std::int64_t resolution) {

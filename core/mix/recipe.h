@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +64,9 @@ struct Recipe {
 nlohmann::json recipe_to_json(const Recipe& recipe);
 // Throws InputError naming `what` when the JSON is not a facemix recipe of a version this build reads.
 Recipe recipe_from_json(const nlohmann::json& json, const std::string& what);
+// The recipe among a PNG file's text chunks (io/png_file.h's parse_png_text): the JSON under "facemix".
+// Throws InputError naming `what` when there is none, or it is not JSON or not a recipe.
+Recipe recipe_from_png_texts(const std::map<std::string, std::string>& texts, const std::string& what);
 
 // The A1111-style "parameters" text other tools show: a first line naming the sources, then
 // "Steps: 30, Sampler: DDIM, CFG scale: 3, Seed: …, Size: 512x512, Model hash: …, Model: …".

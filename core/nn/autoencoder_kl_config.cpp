@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "io/json_integer.h"
 #include "nn/diffusers_config.h"
-#include "nn/weight_names.h"
 
 namespace facemix {
 namespace {
@@ -24,12 +24,12 @@ const std::vector<FixedOption>& fixed_diffusers_options() {
 AutoencoderKLConfig read_diffusers_config(const json& config, const std::string& what) {
     require_fixed_options(config, fixed_diffusers_options(), what);
     AutoencoderKLConfig vae;
-    vae.in_channels = config.value("in_channels", std::int64_t{3});
-    vae.out_channels = config.value("out_channels", std::int64_t{3});
-    vae.latent_channels = config.value("latent_channels", std::int64_t{4});
-    vae.block_out_channels = config.at("block_out_channels").get<std::vector<std::int64_t>>();
-    vae.layers_per_block = config.value("layers_per_block", std::int64_t{1});
-    vae.norm_groups = config.value("norm_num_groups", std::int64_t{32});
+    vae.in_channels = json_integer_or<std::int64_t>(config, "in_channels", 3);
+    vae.out_channels = json_integer_or<std::int64_t>(config, "out_channels", 3);
+    vae.latent_channels = json_integer_or<std::int64_t>(config, "latent_channels", 4);
+    vae.block_out_channels = json_integers<std::int64_t>(config.at("block_out_channels"));
+    vae.layers_per_block = json_integer_or<std::int64_t>(config, "layers_per_block", 1);
+    vae.norm_groups = json_integer_or<std::int64_t>(config, "norm_num_groups", 32);
     vae.scaling_factor = config.value("scaling_factor", 0.18215);
     const auto check_types = [&](const char* key, const char* only) {
         if (!config.contains(key)) return;
@@ -68,23 +68,6 @@ AutoencoderKLConfig AutoencoderKLConfig::from_diffusers_config(const json& confi
     return vae;
 }
 
-AutoencoderKLConfig AutoencoderKLConfig::from_weights(const TensorMap& weights, const std::string& what,
-                                                      std::int64_t norm_groups, double scaling_factor) {
-    const auto shape = [&](const std::string& name, std::int64_t dim) { return shape_source(weights, name, what).size(dim); };
-    AutoencoderKLConfig vae;
-    vae.in_channels = shape("encoder.conv_in.weight", 1);
-    vae.out_channels = shape("decoder.conv_out.weight", 0);
-    vae.latent_channels = shape("post_quant_conv.weight", 0);
-    const auto levels = numbered_children(weights, "encoder.down_blocks.");
-    for (std::int64_t level = 0; level < levels; ++level)
-        vae.block_out_channels.push_back(shape("encoder.down_blocks." + std::to_string(level) + ".resnets.0.conv1.weight", 0));
-    vae.layers_per_block = numbered_children(weights, "encoder.down_blocks.0.resnets.");
-    vae.norm_groups = norm_groups;
-    vae.scaling_factor = scaling_factor;
-    vae.validate(what);
-    return vae;
-}
-
 void to_json(json& out, const AutoencoderKLConfig& config) {
     out = json{{"in_channels", config.in_channels},
                {"out_channels", config.out_channels},
@@ -99,12 +82,12 @@ void from_json(const json& in, AutoencoderKLConfig& config) {
     const std::string what = "the autoencoder config of the model bundle";
     AutoencoderKLConfig read;
     try {
-        in.at("in_channels").get_to(read.in_channels);
-        in.at("out_channels").get_to(read.out_channels);
-        in.at("latent_channels").get_to(read.latent_channels);
-        in.at("block_out_channels").get_to(read.block_out_channels);
-        in.at("layers_per_block").get_to(read.layers_per_block);
-        in.at("norm_groups").get_to(read.norm_groups);
+        read.in_channels = json_integer<std::int64_t>(in.at("in_channels"));
+        read.out_channels = json_integer<std::int64_t>(in.at("out_channels"));
+        read.latent_channels = json_integer<std::int64_t>(in.at("latent_channels"));
+        read.block_out_channels = json_integers<std::int64_t>(in.at("block_out_channels"));
+        read.layers_per_block = json_integer<std::int64_t>(in.at("layers_per_block"));
+        read.norm_groups = json_integer<std::int64_t>(in.at("norm_groups"));
         in.at("scaling_factor").get_to(read.scaling_factor);
     } catch (const json::exception& error) {
         throw InputError(what + " is incomplete or malformed (" + error.what() + ")");

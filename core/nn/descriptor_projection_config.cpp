@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "io/json_integer.h"
 
 namespace facemix {
 
@@ -20,9 +21,9 @@ void to_json(nlohmann::json& json, const DescriptorProjectionConfig& config) {
 void from_json(const nlohmann::json& json, DescriptorProjectionConfig& config) {
     try {
         DescriptorProjectionConfig read;
-        json.at("input_dim").get_to(read.input_dim);
-        json.at("hidden_dim").get_to(read.hidden_dim);
-        json.at("output_dim").get_to(read.output_dim);
+        read.input_dim = json_integer<std::int64_t>(json.at("input_dim"));
+        read.hidden_dim = json_integer<std::int64_t>(json.at("hidden_dim"));
+        read.output_dim = json_integer<std::int64_t>(json.at("output_dim"));
         read.validate();
         config = read;
     } catch (const nlohmann::json::exception& error) {

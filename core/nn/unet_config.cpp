@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "io/json_integer.h"
 #include "nn/diffusers_config.h"
-#include "nn/weight_names.h"
 
 namespace facemix {
 namespace {
@@ -45,7 +45,7 @@ const std::vector<FixedOption>& fixed_diffusers_options() {
 std::vector<std::int64_t> per_level(const json& value, std::size_t levels, const char* key, bool same,
                                     const std::string& what) {
     if (value.is_number_integer()) return std::vector<std::int64_t>(levels, value.get<std::int64_t>());
-    const auto list = value.get<std::vector<std::int64_t>>();
+    const auto list = json_integers<std::int64_t>(value);
     if (list.size() != levels)
         throw InputError(what + ": " + key + " has " + std::to_string(list.size()) + " entries for " +
                          std::to_string(levels) + " levels");
@@ -57,11 +57,11 @@ std::vector<std::int64_t> per_level(const json& value, std::size_t levels, const
 UNetConfig read_diffusers_config(const json& config, const std::string& what) {
     require_fixed_options(config, fixed_diffusers_options(), what);
     UNetConfig unet;
-    unet.in_channels = config.value("in_channels", std::int64_t{4});
-    unet.out_channels = config.value("out_channels", std::int64_t{4});
-    unet.block_out_channels = config.at("block_out_channels").get<std::vector<std::int64_t>>();
+    unet.in_channels = json_integer_or<std::int64_t>(config, "in_channels", 4);
+    unet.out_channels = json_integer_or<std::int64_t>(config, "out_channels", 4);
+    unet.block_out_channels = json_integers<std::int64_t>(config.at("block_out_channels"));
     const std::size_t levels = unet.levels();
-    unet.layers_per_block = config.value("layers_per_block", std::int64_t{2});
+    unet.layers_per_block = json_integer_or<std::int64_t>(config, "layers_per_block", 2);
 
     const auto down_types = config.at("down_block_types").get<std::vector<std::string>>();
     if (down_types.size() != levels)
@@ -86,8 +86,8 @@ UNetConfig read_diffusers_config(const json& config, const std::string& what) {
             .front();
     if (!config.at("cross_attention_dim").is_number_integer())
         throw InputError(what + ": cross_attention_dim must be a single number");
-    unet.context_dim = config["cross_attention_dim"].get<std::int64_t>();
-    unet.norm_groups = config.value("norm_num_groups", std::int64_t{32});
+    unet.context_dim = json_integer<std::int64_t>(config["cross_attention_dim"]);
+    unet.norm_groups = json_integer_or<std::int64_t>(config, "norm_num_groups", 32);
     unet.norm_eps = config.value("norm_eps", 1e-5);
     unet.linear_projection = config.value("use_linear_projection", false);
     unet.flip_sin_to_cos = config.value("flip_sin_to_cos", true);
@@ -128,29 +128,6 @@ UNetConfig UNetConfig::from_diffusers_config(const json& config, const std::stri
     return unet;
 }
 
-UNetConfig UNetConfig::from_weights(const TensorMap& weights, const std::string& what, std::int64_t attention_heads,
-                                    std::int64_t norm_groups) {
-    const auto shape = [&](const std::string& name, std::int64_t dim) { return shape_source(weights, name, what).size(dim); };
-    UNetConfig unet;
-    unet.in_channels = shape("conv_in.weight", 1);
-    unet.out_channels = shape("conv_out.weight", 0);
-    const auto levels = numbered_children(weights, "down_blocks.");
-    for (std::int64_t level = 0; level < levels; ++level) {
-        const std::string block = "down_blocks." + std::to_string(level) + ".";
-        unet.block_out_channels.push_back(shape(block + "resnets.0.conv1.weight", 0));
-        unet.cross_attention.push_back(has_tensor(weights, block + "attentions.0.proj_in.weight"));
-    }
-    unet.attention_heads.assign(unet.block_out_channels.size(), attention_heads);
-    unet.layers_per_block = numbered_children(weights, "down_blocks.0.resnets.");
-    const std::string middle = "mid_block.attentions.0.";
-    unet.transformer_depth = numbered_children(weights, middle + "transformer_blocks.");
-    unet.context_dim = shape(middle + "transformer_blocks.0.attn2.to_k.weight", 1);
-    unet.linear_projection = shape_source(weights, middle + "proj_in.weight", what).dim() == 2;
-    unet.norm_groups = norm_groups;
-    unet.validate(what);
-    return unet;
-}
-
 void to_json(json& out, const UNetConfig& config) {
     out = json{{"in_channels", config.in_channels},
                {"out_channels", config.out_channels},
@@ -171,15 +148,15 @@ void from_json(const json& in, UNetConfig& config) {
     const std::string what = "the UNet config of the model bundle";
     UNetConfig read;
     try {
-        in.at("in_channels").get_to(read.in_channels);
-        in.at("out_channels").get_to(read.out_channels);
-        in.at("block_out_channels").get_to(read.block_out_channels);
-        in.at("layers_per_block").get_to(read.layers_per_block);
+        read.in_channels = json_integer<std::int64_t>(in.at("in_channels"));
+        read.out_channels = json_integer<std::int64_t>(in.at("out_channels"));
+        read.block_out_channels = json_integers<std::int64_t>(in.at("block_out_channels"));
+        read.layers_per_block = json_integer<std::int64_t>(in.at("layers_per_block"));
         in.at("cross_attention").get_to(read.cross_attention);
-        in.at("attention_heads").get_to(read.attention_heads);
-        in.at("transformer_depth").get_to(read.transformer_depth);
-        in.at("context_dim").get_to(read.context_dim);
-        in.at("norm_groups").get_to(read.norm_groups);
+        read.attention_heads = json_integers<std::int64_t>(in.at("attention_heads"));
+        read.transformer_depth = json_integer<std::int64_t>(in.at("transformer_depth"));
+        read.context_dim = json_integer<std::int64_t>(in.at("context_dim"));
+        read.norm_groups = json_integer<std::int64_t>(in.at("norm_groups"));
         in.at("norm_eps").get_to(read.norm_eps);
         in.at("linear_projection").get_to(read.linear_projection);
         in.at("flip_sin_to_cos").get_to(read.flip_sin_to_cos);

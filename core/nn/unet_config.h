@@ -6,7 +6,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "io/safetensors.h"
+#include "io/tensor_map.h"
 
 namespace facemix {
 

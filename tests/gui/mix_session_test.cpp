@@ -53,6 +53,18 @@ private slots:
         QCOMPARE(session->settings.resolution, 0);
     }
 
+    // Found by tools/fuzz.sh: Qt reads "nan" as a number, and the clamped NaN was cast to int.
+    void notANumberFallsBackToTheDefault() {
+        QString error;
+        const auto session = session_from_json(R"({"format": "facemix-session", "version": 1, "faces": [], "backgrounds": [],
+                                                   "settings": {"steps": "nan", "seed": "nan", "cfg_scale": "nan"}})",
+                                               QStringLiteral("f.json"), error);
+        QVERIFY2(session, qPrintable(error));
+        QCOMPARE(session->settings.steps, StudioSettings{}.steps);
+        QCOMPARE(session->settings.seed, StudioSettings{}.seed);
+        QCOMPARE(session->settings.cfg_scale, StudioSettings{}.cfg_scale);
+    }
+
     void gridShowsFailuresLocksAndSeveralSelectedCells() {
         MixGridView grid;
         grid.resize(700, 500);

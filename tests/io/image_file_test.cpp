@@ -76,6 +76,57 @@ TEST(ImageFile, AbsurdDeclaredSizeIsRefusedBeforeDecoding) {
     }
 }
 
+// Found by tools/fuzz.sh: a PNM or TIFF declaring 20000x40000 went to OpenCV, which allocated 2.4 GB
+// before finding no pixels; their headers are now read like those of the other formats.
+TEST(ImageFile, PnmAndTiffDeclaredSizesAreRefusedBeforeDecoding) {
+    const std::string pnm = "P5\n20000 40000\n255\n";
+    std::vector<std::uint8_t> tiff = {'I', 'I', '*', 0, 8, 0, 0, 0, 2, 0};
+    for (const std::uint16_t tag : {256, 257}) {
+        const std::vector<std::uint8_t> entry = {static_cast<std::uint8_t>(tag), static_cast<std::uint8_t>(tag >> 8),
+                                                 3, 0, 1, 0, 0, 0, 0x40, 0x9C, 0, 0};  // SHORT 40000
+        tiff.insert(tiff.end(), entry.begin(), entry.end());
+    }
+    tiff.resize(tiff.size() + 4 + 64);
+    for (const auto& [name, bytes] : {std::pair{std::string("huge.pgm"), std::vector<std::uint8_t>(pnm.begin(), pnm.end())},
+                                      std::pair{std::string("huge.tiff"), tiff}}) {
+        try {
+            (void)decode_image(bytes, name);
+            FAIL() << name << " accepted";
+        } catch (const InputError& error) {
+            EXPECT_NE(std::string(error.what()).find("declares"), std::string::npos) << error.what();
+        }
+    }
+}
+
+// Found by tools/fuzz.sh: the header check kept a repeated height's last value, libtiff its first
+// (18770 rows of 40000 pixels, 2.25 GB).
+TEST(ImageFile, ATiffThatDeclaresItsSizeTwiceIsRefused) {
+    std::vector<std::uint8_t> tiff = {'I', 'I', '*', 0, 8, 0, 0, 0, 3, 0};
+    for (const auto& [tag, value] : {std::pair{256, 40000}, std::pair{257, 18770}, std::pair{257, 3}}) {
+        const std::vector<std::uint8_t> entry = {static_cast<std::uint8_t>(tag), static_cast<std::uint8_t>(tag >> 8), 3, 0, 1, 0, 0, 0,
+                                                 static_cast<std::uint8_t>(value), static_cast<std::uint8_t>(value >> 8), 0, 0};
+        tiff.insert(tiff.end(), entry.begin(), entry.end());
+    }
+    tiff.resize(tiff.size() + 4 + 64);
+    try {
+        (void)decode_image(tiff, "twice.tiff");
+        FAIL() << "accepted";
+    } catch (const InputError& error) {
+        EXPECT_NE(std::string(error.what()).find("twice"), std::string::npos) << error.what();
+    }
+}
+
+// OS/2's BMP header holds 16-bit sizes, which the 32-bit reading took for 196610x65537.
+TEST(ImageFile, ReadsOs2Bitmaps) {
+    const std::vector<std::uint8_t> bmp = {'B', 'M', 34, 0, 0, 0, 0, 0, 0, 0, 26, 0, 0, 0,  // file header
+                                           12, 0, 0, 0, 2, 0, 1, 0, 1, 0, 24, 0,            // 2x1, 24 bits
+                                           255, 0, 0, 0, 0, 255, 0, 0};                     // blue, red, padding
+    const cv::Mat image = decode_image(bmp, "os2.bmp");
+    ASSERT_EQ(image.size(), cv::Size(2, 1));
+    EXPECT_EQ(image.at<cv::Vec3b>(0, 0), cv::Vec3b(255, 0, 0));
+    EXPECT_EQ(image.at<cv::Vec3b>(0, 1), cv::Vec3b(0, 0, 255));
+}
+
 TEST(ImageFile, LimitsAreConfigurable) {
     ImageLimits limits;
     limits.max_side = 200;
