@@ -20,6 +20,7 @@
 #include "bundle/model_networks.h"
 #include "bundle/random_bundle.h"
 #include "common/error.h"
+#include "common/one_intra_op_thread.h"
 #include "mix/mix_engine.h"
 #include "nn/autoencoder_kl.h"
 #include "nn/clip_vision.h"
@@ -77,7 +78,7 @@ double warm_ms(const ComputeTarget& target, Work&& work) {
 // What one architecture at one precision measured: the figures the summary compares across precisions.
 struct Measurement {
     double load_s = 0, first_cell_s = 0, batched_cells_per_min = 0, single_cells_per_min = 0;
-    double encoder_ms = 0, unet_ms = 0, vae_ms = 0, step_in_job_ms = 0, peak_gib = 0;
+    double encoder_ms = 0, unet_ms = 0, unet_one_thread_ms = 0, vae_ms = 0, step_in_job_ms = 0, peak_gib = 0;
 };
 
 WeightDType stored_dtype(at::ScalarType dtype) {
@@ -125,6 +126,10 @@ void time_networks(const MixEngine& engine, std::int64_t resolution, Measurement
         at::randn({2, static_cast<std::int64_t>(manifest.conditioning.tokens.size()), manifest.unet->context_dim}, options);
     const at::Tensor t = at::full({1}, 500.0, options);
     m.unet_ms = warm_ms(target, [&] { (void)networks.unet->forward(latents, t, context); });
+    if (target.device.is_cpu() && at::get_num_threads() > 1) {  // the reference for the engine's thread choice
+        const OneIntraOpThread one_thread;
+        m.unet_one_thread_ms = warm_ms(target, [&] { (void)networks.unet->forward(latents, t, context); });
+    }
     if (networks.encoder) {
         const at::Tensor photo = at::rand({1, 3, manifest.encoder->image_size, manifest.encoder->image_size}, options) * 2 - 1;
         m.encoder_ms = warm_ms(target, [&] { (void)networks.encoder->encode_image(photo); });
@@ -176,8 +181,9 @@ Measurement bench_precision(const BenchMixArguments& args, const std::string& ar
     } else {
         m.step_in_job_ms = 1000.0 * batched.stats.loop_seconds / static_cast<double>(batched.stats.unet_calls);
     }
-    time_networks(engine, resolution, m);
+    // What a user's jobs need; timing the networks bare afterwards reads every one of them at once.
     m.peak_gib = peak_resident_gib();
+    time_networks(engine, resolution, m);
 
     std::printf("%s, %lld px, %s, %lld %s steps, %s, %d CPU threads%s\n", architecture.c_str(),
                 static_cast<long long>(resolution), precision.c_str(), static_cast<long long>(args.steps), args.sampler.c_str(),
@@ -190,7 +196,11 @@ Measurement bench_precision(const BenchMixArguments& args, const std::string& ar
     if (args.cells > 1) std::printf("   %.2f cells/min one at a time", m.single_cells_per_min);
     std::printf("\n  encoder %.1f ms per photo   UNet %.1f ms per CFG pair (%.1f ms per step inside a job)   VAE decode %.1f ms\n",
                 m.encoder_ms, m.unet_ms, m.step_in_job_ms, m.vae_ms);
-    std::printf("  peak RSS %.2f GiB (bundle, engine and work)\n", m.peak_gib);
+    if (m.unet_one_thread_ms > 0)
+        std::printf("  UNet on 1 thread %.1f ms per CFG pair: %.2fx the speed on %d; jobs of this model run on %s\n",
+                    m.unet_one_thread_ms, m.unet_ms / m.unet_one_thread_ms, at::get_num_threads(),
+                    engine.runs_on_one_thread() ? "1 thread" : "every thread");
+    std::printf("  peak RSS %.2f GiB (the model read from its file, the engine and its jobs)\n", m.peak_gib);
     std::fflush(stdout);  // one table at a time, also into a pipe
     return m;
 }

@@ -1,5 +1,7 @@
 #include "mix/mix_engine.h"
 
+#include <optional>
+
 #include <ATen/core/grad_mode.h>
 #include <ATen/ops/from_blob.h>
 #include <ATen/ops/stack.h>
@@ -10,6 +12,7 @@
 
 #include "bundle/model_hash.h"
 #include "common/error.h"
+#include "common/one_intra_op_thread.h"
 #include "io/mapped_file.h"
 #include "nn/autoencoder_kl.h"
 #include "nn/clip_vision.h"
@@ -21,6 +24,12 @@
 namespace facemix {
 
 namespace {
+
+// Below this many UNet weights a job runs on one intra-op thread. The default model's UNet (about a
+// million weights) runs each op in microseconds: a second OpenMP thread only adds synchronisation, and
+// on a busy machine its spin-waiting made the studio's steps many times slower (bench mix measures
+// both). SD-sized networks use every core.
+constexpr std::int64_t kOneThreadUNetWeights = 20'000'000;
 
 // c10 errors carry a C++ backtrace after their first line; a user needs the first line.
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
@@ -62,6 +71,13 @@ MixEngine::MixEngine(const ModelBundle& bundle, std::string model_name, ComputeT
     networks_.encoder->to(target_.device);
     if (networks_.face_projection) networks_.face_projection->to(target_.device);
     embedder_ = std::make_unique<SourceEmbedder>(networks_.encoder, manifest_.conditioning, target_, networks_.face_projection);
+}
+
+bool MixEngine::runs_on_one_thread() const {
+    if (!target_.device.is_cpu()) return false;
+    std::int64_t weights = 0;
+    for (const auto& parameter : networks_.unet->parameters()) weights += parameter.numel();
+    return weights < kOneThreadUNetWeights;
 }
 
 at::Tensor MixEngine::condition_for(const MixJob& job, const CellRequest& cell) {
@@ -125,6 +141,8 @@ Recipe MixEngine::recipe_for(const MixJob& job, const CellRequest& cell, const a
 
 void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_token stop, SamplingStats* stats) {
     at::NoGradGuard no_grad;
+    std::optional<OneIntraOpThread> one_thread;
+    if (runs_on_one_thread()) one_thread.emplace();
     const std::int64_t resolution = output_resolution(manifest_, job.settings);
     check_sampling_settings(job.settings, manifest_.schedule);
     const at::Tensor init = job.init ? start_image(job.init->aligned, resolution) : at::Tensor();
@@ -216,6 +234,8 @@ cv::Mat MixEngine::replay(const Recipe& recipe, const cv::Mat& init, std::stop_t
         throw InputError("The recipe's condition tokens do not fit " + model_name_ + ".");
     check_sampling_settings(recipe.settings, manifest_.schedule);
     at::NoGradGuard no_grad;
+    std::optional<OneIntraOpThread> one_thread;
+    if (runs_on_one_thread()) one_thread.emplace();
     std::vector<float> values = recipe.condition;
     CellInput input{at::from_blob(values.data(), {tokens, manifest_.unet->context_dim}, at::kFloat).clone(), recipe.seed, {}};
     if (recipe.init) {

@@ -55,6 +55,9 @@ public:
     const ComputeTarget& target() const { return target_; }
     SourceEmbedder& embedder() { return *embedder_; }
     const ModelNetworks& networks() const { return networks_; }  // for benchmarks that time the bare networks
+    // Whether jobs run on one intra-op thread: a small network on the CPU, whose ops are too short to
+    // share (mix_engine.cpp says where the line is and why).
+    bool runs_on_one_thread() const;
 
     // Runs every cell of the job, `batch_cells` at a time. A cell whose sources cannot be embedded, or
     // whose batch fails and then fails again alone, is reported with its error while the others go on.

@@ -32,6 +32,15 @@ TEST(BenchMixCli, PrintsEveryFigureForEachPrecisionAndTheirRatios) {
     }
     EXPECT_GT(figure(result.out, R"(bf16 vs fp32 speed-up: first cell ([0-9.]+)x)"), 0.0) << result.out;
 
+    // With two threads the bench also times the UNet on one, the reference for the engine's choice:
+    // a tiny model's jobs run on one thread.
+    const auto threads = test::run_facemix({"bench", "mix", "--arch", "tiny", "--precision", "fp32", "--cells", "1",
+                                            "--steps", "1", "--threads", "2"});
+    ASSERT_EQ(threads.exit_code, 0) << threads.err;
+    EXPECT_GT(figure(threads.out, R"(UNet on 1 thread ([0-9.]+) ms per CFG pair)"), 0.0) << threads.out;
+    EXPECT_GT(figure(threads.out, R"(: ([0-9.]+)x the speed on 2)"), 0.0) << threads.out;
+    EXPECT_NE(threads.out.find("jobs of this model run on 1 thread"), std::string::npos) << threads.out;
+
     const auto bad = test::run_facemix({"bench", "mix", "--arch", "sd-v2"});
     EXPECT_NE(bad.exit_code, 0);
     EXPECT_NE(bad.err.find("sd-v2"), std::string::npos) << bad.err;
