@@ -14,6 +14,7 @@ add_library(facemix_torch INTERFACE)
 # dynamic symbol search order, so every library, LibTorch included, uses the real one.
 target_link_libraries(facemix_torch INTERFACE "-Wl,--push-state,--no-as-needed" stdc++ "-Wl,--pop-state")
 if(Torch_FOUND)
+  find_library(FACEMIX_LIBTORCH_CPU torch_cpu PATHS "${TORCH_INSTALL_PREFIX}/lib" NO_DEFAULT_PATH REQUIRED)
   target_link_libraries(facemix_torch INTERFACE ${TORCH_LIBRARIES})
   target_include_directories(facemix_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
   message(STATUS "facemix: LibTorch from TorchConfig.cmake (${TORCH_INSTALL_PREFIX})")

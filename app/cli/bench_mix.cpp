@@ -26,6 +26,7 @@
 #include "nn/clip_vision.h"
 #include "nn/mixed_precision.h"
 #include "nn/unet.h"
+#include "tensor/blas_binding.h"
 
 namespace facemix::cli {
 namespace {
@@ -140,6 +141,16 @@ void time_networks(const MixEngine& engine, std::int64_t resolution, Measurement
     }
 }
 
+// A CPU figure means little when LibTorch's matrix products run another library's gemm.
+void print_blas_binding() {
+    const BlasBinding binding = sgemm_binding();
+    if (binding.bound_to_libtorch)
+        std::printf("  matrix products: LibTorch's own BLAS (%s)\n", binding.library.c_str());
+    else if (binding.libtorch_has_blas)
+        std::printf("  matrix products: %s, not LibTorch's own BLAS: Linear layers run that library's gemm\n",
+                    binding.library.empty() ? "an unknown library" : binding.library.c_str());
+}
+
 Measurement bench_precision(const BenchMixArguments& args, const std::string& architecture, const std::string& precision) {
     const ComputeTarget target = resolve_compute_target(args.device, precision);
     Measurement m;
@@ -191,6 +202,7 @@ Measurement bench_precision(const BenchMixArguments& args, const std::string& ar
                 target.device.is_cpu() && target.dtype == at::kBFloat16
                     ? (cpu_computes_bf16_natively() ? " (bf16 computed natively)" : " (bf16 weights, fp32 arithmetic: no native bf16 here)")
                     : "");
+    if (target.device.is_cpu()) print_blas_binding();
     std::printf("  load %.2f s   first cell %.2f s   %.2f cells/min batched by %d", m.load_s, m.first_cell_s,
                 m.batched_cells_per_min, args.cells);
     if (args.cells > 1) std::printf("   %.2f cells/min one at a time", m.single_cells_per_min);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "support/run_command.h"
+#include "tensor/blas_binding.h"
 
 namespace facemix {
 namespace {
@@ -31,6 +32,10 @@ TEST(BenchMixCli, PrintsEveryFigureForEachPrecisionAndTheirRatios) {
         EXPECT_GT(figure(text, R"(peak RSS ([0-9.]+) GiB)"), 0.0) << text;
     }
     EXPECT_GT(figure(result.out, R"(bf16 vs fp32 speed-up: first cell ([0-9.]+)x)"), 0.0) << result.out;
+    // The CLI's own link, not just this test's: its matrix products run LibTorch's gemm.
+    if (sgemm_binding().libtorch_has_blas) {
+        EXPECT_NE(result.out.find("matrix products: LibTorch's own BLAS"), std::string::npos) << result.out;
+    }
 
     // With two threads the bench also times the UNet on one, the reference for the engine's choice:
     // a tiny model's jobs run on one thread.

@@ -1,0 +1,19 @@
+#include "tensor/blas_binding.h"
+
+#include <gtest/gtest.h>
+
+namespace facemix {
+namespace {
+
+// Debian's libblas.so.3 (netlib's reference gemm unless an optimised alternative is installed) came
+// first in the link through dlib, and LibTorch's matrix products bound to it: CLIP's Linear layers
+// ran several times slower. The link order now lets LibTorch's own copy win.
+TEST(BlasBinding, LibTorchMatrixProductsUseLibTorchsOwnBlas) {
+    const BlasBinding binding = sgemm_binding();
+    if (!binding.libtorch_has_blas) GTEST_SKIP() << "this LibTorch build exports no sgemm_ of its own";
+    EXPECT_TRUE(binding.bound_to_libtorch) << "sgemm_ binds to " << binding.library;
+    EXPECT_NE(binding.library.find("libtorch_cpu"), std::string::npos) << binding.library;
+}
+
+}  // namespace
+}  // namespace facemix
