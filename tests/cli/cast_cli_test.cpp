@@ -87,25 +87,28 @@ std::filesystem::path photos_folder(const test::TempDir& dir, const std::string&
     return folder;
 }
 
+// Casts `fixed` (--face or --background) against a folder of `photos` (--backgrounds or --faces) and checks
+// the ranked files; returns the output folder's path inside `dir`.
+std::filesystem::path cast_and_check(const test::TempDir& dir, const std::string& fixed_flag, const std::string& fixed,
+                                     const std::string& folder_flag, const std::vector<std::string>& photos) {
+    const auto folder = photos_folder(dir, "photos", photos);
+    const auto out = dir.path() / "out";
+    const auto result = test::run_facemix({"cast", fixed_flag, (test::testdata_dir() / fixed).string(), folder_flag, folder.string(), "-o",
+                                           out.string(), "--steps", "3", "--device", "cpu"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    expect_ranked_sheet_and_csv(out, photos.size());
+    return out;
+}
+
 TEST(CastCli, OneFaceOnAFolderOfBackgroundsRankedByIdentityKept) {
     test::TempDir dir;
-    const auto backgrounds = photos_folder(dir, "backgrounds", {"deepface_img1.jpg", "facerec_obama.jpg", "facerec_biden.jpg"});
-    const auto out = dir.path() / "out";
-    const auto result = test::run_facemix({"cast", "--face", (test::testdata_dir() / "deepface_img12.jpg").string(), "--backgrounds",
-                                           backgrounds.string(), "-o", out.string(), "--steps", "3", "--device", "cpu"});
-    ASSERT_EQ(result.exit_code, 0) << result.err;
-    expect_ranked_sheet_and_csv(out, 3);
+    const auto out = cast_and_check(dir, "--face", "deepface_img12.jpg", "--backgrounds", {"deepface_img1.jpg", "facerec_obama.jpg", "facerec_biden.jpg"});
     EXPECT_TRUE(std::filesystem::exists(out / grid_cell_file_name(0, 2, "deepface_img12.jpg", "facerec_obama.jpg")));
 }
 
 TEST(CastCli, OneBackgroundWithAFolderOfFacesRankedByEachFacesIdentity) {
     test::TempDir dir;
-    const auto faces = photos_folder(dir, "faces", {"deepface_img1.jpg", "facerec_obama.jpg", "deepface_img3.jpg"});
-    const auto out = dir.path() / "out";
-    const auto result = test::run_facemix({"cast", "--background", (test::testdata_dir() / "facerec_biden.jpg").string(), "--faces",
-                                           faces.string(), "-o", out.string(), "--steps", "3", "--device", "cpu"});
-    ASSERT_EQ(result.exit_code, 0) << result.err;
-    expect_ranked_sheet_and_csv(out, 3);
+    const auto out = cast_and_check(dir, "--background", "facerec_biden.jpg", "--faces", {"deepface_img1.jpg", "facerec_obama.jpg", "deepface_img3.jpg"});
     EXPECT_TRUE(std::filesystem::exists(out / grid_cell_file_name(2, 0, "facerec_obama.jpg", "facerec_biden.jpg")));
 }
 
