@@ -71,4 +71,8 @@ ExpandedPaths expand_photo_paths(const QStringList& paths, int limit) {
     return expanded;
 }
 
+QString photo_file_filter() {
+    return QObject::tr("Photos (*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff *.ppm *.pgm *.pnm);;All files (*)");
+}
+
 }  // namespace facemix::ui

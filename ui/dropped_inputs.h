@@ -39,4 +39,7 @@ ExpandedPaths expand_photo_paths(const QStringList& paths, int limit = 1000);
 
 bool has_photo_suffix(const QString& path);
 
+// The file dialogs' filter for photos, then all files.
+QString photo_file_filter();
+
 }  // namespace facemix::ui

@@ -19,6 +19,7 @@
 #include <QVBoxLayout>
 
 #include "alignment_worker.h"
+#include "cast_runner.h"
 #include "cell_viewer.h"
 #include "counted_noun.h"
 #include "dropped_inputs.h"
@@ -48,12 +49,8 @@ namespace {
 
 QList<GridAxisItem> axis_of(const SourceList& list) {
     QList<GridAxisItem> items;
-    for (const SourceEntry& entry : list.entries()) items.append({entry.key, entry.name, entry.thumbnail});
+    for (const SourceEntry& entry : list.entries()) items.append({entry.key, entry.label(), entry.thumbnail});
     return items;
-}
-
-QString photo_filter() {
-    return QObject::tr("Photos (*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff *.ppm *.pgm *.pnm);;All files (*)");
 }
 
 }  // namespace
@@ -102,6 +99,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(counts_);
     cells_ = new GridCells({grid_, viewer_, plots_->similarity(), faces_, backgrounds_, log_, statusBar()}, this);
     exporter_ = new GridExporter(grid_, &cells_->results(), faces_, backgrounds_, this);
+    caster_ = new CastRunner(generator_, this);
 
     autosave_ = new SessionAutosave(SessionAutosave::defaultPath(), [this] { return captureSession().session; }, this);
     connect(autosave_, &SessionAutosave::failed, this, &MainWindow::reportProblem);
@@ -171,6 +169,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(exporter_, &GridExporter::information, log_, &LogPanel::info);
     connect(exporter_, &GridExporter::problem, this, &MainWindow::reportProblem);
     connect(interpolation_, &InterpolationPanel::problem, this, &MainWindow::reportProblem);
+    connect(caster_, &CastRunner::information, log_, &LogPanel::info);
+    connect(caster_, &CastRunner::failed, this, &MainWindow::reportProblem);
+    connect(caster_, &CastRunner::finished, log_, [this](const QString&, const QString&, const QString& summary) { log_->info(summary); });
     connect(interpolation_, &InterpolationPanel::information, log_, &LogPanel::info);
     interpolation_->drive(plots_->interpolation());
 
@@ -197,15 +198,17 @@ void MainWindow::connectActions(const StudioActions& a) {
     connect(a.save_session, &QAction::triggered, files_, &SessionFiles::promptSave);
     connect(a.restore_session, &QAction::triggered, files_, &SessionFiles::restoreUnsaved);
     connect(a.add_faces, &QAction::triggered, this,
-            [this] { faces_->addPaths(QFileDialog::getOpenFileNames(this, tr("Add face photos"), {}, photo_filter())); });
+            [this] { faces_->addPaths(QFileDialog::getOpenFileNames(this, tr("Add face photos"), {}, photo_file_filter())); });
     connect(a.add_backgrounds, &QAction::triggered, this,
-            [this] { backgrounds_->addPaths(QFileDialog::getOpenFileNames(this, tr("Add background photos"), {}, photo_filter())); });
+            [this] { backgrounds_->addPaths(QFileDialog::getOpenFileNames(this, tr("Add background photos"), {}, photo_file_filter())); });
     connect(a.export_cells, &QAction::triggered, exporter_, &GridExporter::promptExportCells);
     connect(a.export_sheet, &QAction::triggered, exporter_, &GridExporter::promptExportContactSheet);
     connect(a.paste, &QAction::triggered, this, &MainWindow::pasteIntoFocusedList);
     connect(a.mix, &QAction::triggered, this, &MainWindow::mix);
     connect(a.cancel, &QAction::triggered, this, &MainWindow::cancelWork);
     connect(a.clear_grid, &QAction::triggered, cells_, &GridCells::clearUnlocked);
+    connect(a.cast_face, &QAction::triggered, this, [this] { promptCast(false); });
+    connect(a.cast_background, &QAction::triggered, this, [this] { promptCast(true); });
     connect(a.zoom_in, &QAction::triggered, grid_, [this] { grid_->setCellSide(grid_->cellSide() + 32); });
     connect(a.zoom_out, &QAction::triggered, grid_, [this] { grid_->setCellSide(grid_->cellSide() - 32); });
     connect(a.zoom_fit, &QAction::triggered, grid_, &MixGridView::zoomToFit);
@@ -354,6 +357,39 @@ void MainWindow::exportContactSheet(const QString& path) { exporter_->exportCont
 CapturedSession MainWindow::captureSession() const { return files_->capture(); }
 
 bool MainWindow::saveSession(const QString& path) { return files_->save(path); }
+
+bool MainWindow::castFace(const QString& folder, const QString& output) { return cast(false, folder, output); }
+
+bool MainWindow::castBackground(const QString& folder, const QString& output) { return cast(true, folder, output); }
+
+bool MainWindow::cast(bool faces_vary, const QString& folder, const QString& output) {
+    SourceList* list = faces_vary ? backgrounds_ : faces_;
+    const QList<SourceEntry> entries = list->entries();
+    const QList<quint64> selected = list->selectedKeys();
+    const SourceEntry* fixed = selected.isEmpty() ? (entries.isEmpty() ? nullptr : &entries.front()) : list->entry(selected.front());
+    if (!generator_->hasModel()) {
+        reportProblem(tr("Open a model before casting."));
+        return false;
+    }
+    if (!fixed) {
+        reportProblem(faces_vary ? tr("Add a background to cast faces on first.") : tr("Add a face to cast first."));
+        return false;
+    }
+    QString error;
+    const auto direction = faces_vary ? facemix::CastDirection::BackgroundWithFaces : facemix::CastDirection::FaceOnBackgrounds;
+    if (!caster_->start(direction, *fixed, folder, output, settings_->settings(), error)) {
+        reportProblem(error);
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::promptCast(bool faces_vary) {
+    const QString folder = QFileDialog::getExistingDirectory(this, faces_vary ? tr("A folder of faces to cast") : tr("A folder of backgrounds to cast on"));
+    if (folder.isEmpty()) return;
+    const QString output = QFileDialog::getExistingDirectory(this, tr("Where to write the cast"));
+    if (!output.isEmpty()) cast(faces_vary, folder, output);
+}
 
 bool MainWindow::openSession(const QString& path) { return files_->open(path); }
 

@@ -17,6 +17,7 @@ class QLabel;
 namespace facemix::ui {
 
 class AlignmentWorker;
+class CastRunner;
 class CellViewer;
 class GenerationWorker;
 class GridCells;
@@ -77,6 +78,12 @@ public:
     // says when they are there.
     void exportCells(const QString& folder, const QList<CellKey>& cells);
     void exportContactSheet(const QString& path);
+    // Cast: the selected face row (or the first) on every photo of `folder`, or the selected background
+    // (or the first) with every face of `folder`; the cells, cast_sheet.png and cast.csv go to `output`.
+    // False (and a problem reported) when there is no model, no such source or a cast is running.
+    bool castFace(const QString& folder, const QString& output);
+    bool castBackground(const QString& folder, const QString& output);
+    CastRunner* caster() const { return caster_; }
     bool saveSession(const QString& path);
     bool openSession(const QString& path);
     // The session as a file would hold it (what Save session and the autosave write).
@@ -115,6 +122,8 @@ private:
     void cancelWork();
     void updateMixEnabled();
     void onCell(const GeneratedCell& cell);
+    bool cast(bool faces_vary, const QString& folder, const QString& output);
+    void promptCast(bool faces_vary);
     void onProgress(const GenerationProgress& progress);
     void onJobEnded(quint64 job, bool cancelled, const QString& error);
 
@@ -139,6 +148,7 @@ private:
     std::unique_ptr<GridJobs> grid_jobs_;
     SessionFiles* files_ = nullptr;
     GridExporter* exporter_ = nullptr;
+    CastRunner* caster_ = nullptr;
     int batch_cells_ = 2;
     QList<QDockWidget*> docks_;
     QByteArray default_layout_;

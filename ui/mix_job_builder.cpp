@@ -24,7 +24,27 @@ facemix::MixSource mix_source_of(const SourceEntry& entry) {
     source.image_hash = entry.photo_hash.toStdString();
     source.face_index = entry.face_index;
     source.aligned = entry.face.aligned;
+    source.weight = entry.weight;
+    for (const SourceEntry& photo : entry.same_person) source.same_person.push_back(mix_source_of(photo));
     return source;
+}
+
+namespace {
+
+bool same_photo(const facemix::SourceRecord& record, const SourceEntry& entry) {
+    return QString::fromStdString(record.image_hash) == entry.photo_hash && record.face_index == entry.face_index &&
+           qFuzzyCompare(record.weight, entry.weight);
+}
+
+}  // namespace
+
+bool made_of(const facemix::BlendRecord& blend, const SourceEntry& entry) {
+    if (blend.sources.size() != 1) return false;
+    const facemix::SourceRecord& record = blend.sources.front();
+    if (!same_photo(record, entry) || record.same_person.size() != entry.same_person.size()) return false;
+    for (std::size_t i = 0; i < record.same_person.size(); ++i)
+        if (!same_photo(record.same_person[i], entry.same_person[i])) return false;
+    return true;
 }
 
 std::uint64_t random_seed() { return QRandomGenerator::global()->bounded(quint32(kMaxSeed)); }

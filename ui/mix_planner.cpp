@@ -23,6 +23,14 @@ bool already_mixed(const MixCell* cell, std::uint64_t seed, const facemix::Sampl
            cell->recipe.model_name == model_name;
 }
 
+// The same, and made of the row's and the column's photos as they are now (a person's row may have
+// gained a photo or a weight since).
+bool already_mixed(const MixCell* cell, std::uint64_t seed, const facemix::SamplingSettings& settings, const std::string& model_name,
+                   const SourceEntry& face, const SourceEntry& background) {
+    return already_mixed(cell, seed, settings, model_name) && made_of(cell->recipe.face, face) &&
+           made_of(cell->recipe.background, background);
+}
+
 }  // namespace
 
 QString source_identity(const QString& path, int face_index) {
@@ -75,7 +83,9 @@ MixPlan MixPlanner::plan(const QList<SourceEntry>& faces, const QList<SourceEntr
         }
         if (redraw) request.seed = random_seed();  // new draws, whatever a session stored
         const bool kept = results.isKept(key) || (pinned_lock && cell && cell->finished());
-        if (kept || (!redraw && already_mixed(cell, request.seed, plan.job.settings, model_name))) continue;
+        if (kept || (!redraw && already_mixed(cell, request.seed, plan.job.settings, model_name, faces[int(request.row)],
+                                              backgrounds[int(request.column)])))
+            continue;
         plan.job.cells.push_back(request);
     }
     return plan;

@@ -1,5 +1,7 @@
 #include "mix_session.h"
 
+#include <cmath>
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,21 +13,54 @@ namespace {
 
 const QString kFormat = QStringLiteral("facemix-session");
 
+QJsonObject source_to_json(const SessionSource& source) {
+    QJsonObject object{{QStringLiteral("path"), source.path}, {QStringLiteral("face_index"), source.face_index}};
+    // Only a person's photos carry these, so a session of single photos reads as format 1 did.
+    if (source.weight != 1.0) object.insert(QStringLiteral("weight"), source.weight);
+    if (!source.same_person.empty()) {
+        QJsonArray more;
+        for (const SessionSource& photo : source.same_person) more.append(source_to_json(photo));
+        object.insert(QStringLiteral("same_person"), more);
+    }
+    return object;
+}
+
 QJsonArray sources_to_json(const QList<SessionSource>& sources) {
     QJsonArray array;
-    for (const SessionSource& source : sources)
-        array.append(QJsonObject{{QStringLiteral("path"), source.path}, {QStringLiteral("face_index"), source.face_index}});
+    for (const SessionSource& source : sources) array.append(source_to_json(source));
     return array;
+}
+
+// `nested`: a photo inside same_person, which may not hold photos of its own.
+bool source_from_json(const QJsonValue& item, bool nested, SessionSource& source) {
+    const QJsonObject object = item.toObject();
+    const QJsonValue path = object.value(QStringLiteral("path"));
+    const QJsonValue face = object.value(QStringLiteral("face_index"));
+    if (!path.isString() || path.toString().isEmpty() || !face.isDouble() || face.toInt(-1) < 0) return false;
+    source.path = path.toString();
+    source.face_index = face.toInt();
+    const QJsonValue weight = object.value(QStringLiteral("weight"));
+    if (!weight.isUndefined()) {
+        if (!weight.isDouble() || !(weight.toDouble() > 0.0) || !std::isfinite(weight.toDouble())) return false;
+        source.weight = weight.toDouble();
+    }
+    const QJsonValue more = object.value(QStringLiteral("same_person"));
+    if (more.isUndefined()) return true;
+    if (nested || !more.isArray()) return false;
+    for (const QJsonValue& photo : more.toArray()) {
+        SessionSource other;
+        if (!source_from_json(photo, true, other)) return false;
+        source.same_person.push_back(std::move(other));
+    }
+    return true;
 }
 
 bool sources_from_json(const QJsonValue& value, QList<SessionSource>& sources) {
     if (!value.isArray()) return false;
     for (const QJsonValue& item : value.toArray()) {
-        const QJsonObject object = item.toObject();
-        const QJsonValue path = object.value(QStringLiteral("path"));
-        const QJsonValue face = object.value(QStringLiteral("face_index"));
-        if (!path.isString() || path.toString().isEmpty() || !face.isDouble() || face.toInt(-1) < 0) return false;
-        sources.append({path.toString(), face.toInt()});
+        SessionSource source;
+        if (!source_from_json(item, false, source)) return false;
+        sources.append(std::move(source));
     }
     return true;
 }
@@ -74,7 +109,7 @@ std::optional<MixSession> session_from_json(const QByteArray& json, const QStrin
     session.model_path = root.value(QStringLiteral("model")).toString();
     if (!sources_from_json(root.value(QStringLiteral("faces")), session.faces) ||
         !sources_from_json(root.value(QStringLiteral("backgrounds")), session.backgrounds)) {
-        error = QObject::tr("%1 lists a photo without a path or face index.").arg(what);
+        error = QObject::tr("%1 lists a photo without a path or face index, or with a weight that is not a positive number.").arg(what);
         return std::nullopt;
     }
     session.settings = studio_settings_from_values(root.value(QStringLiteral("settings")).toObject().toVariantMap());

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include <QList>
 #include <QString>
@@ -10,10 +11,14 @@
 
 namespace facemix::ui {
 
-// A photo of the session and which of its faces (0 = the largest).
+// A photo of the session and which of its faces (0 = the largest); for a Faces row made of several
+// photos of one person, this photo's weight in the person's mean and the other photos (each with its
+// own path, face and weight, and no further photos). Sessions of format 1 have neither: weight 1, alone.
 struct SessionSource {
     QString path;
     int face_index = 0;
+    double weight = 1.0;
+    std::vector<SessionSource> same_person{};
 
     bool operator==(const SessionSource&) const = default;
 };
@@ -33,7 +38,9 @@ struct SessionCell {
 // cell's seed and lock, and where its finished image was kept. Stored as JSON, so a person can read and
 // edit it.
 struct MixSession {
-    static constexpr int kFormatVersion = 1;
+    // 2: a source may carry "weight" and "same_person" (a person of several photos). Format 1 files read
+    // as they always did.
+    static constexpr int kFormatVersion = 2;
 
     QString model_path;
     QList<SessionSource> faces;

@@ -1,5 +1,6 @@
 #include "restored_cells.h"
 
+#include "mix_job_builder.h"
 #include "mix_planner.h"
 
 namespace facemix::ui {
@@ -11,10 +12,6 @@ const SourceEntry* find(const QList<SourceEntry>& entries, const QString& identi
     return nullptr;
 }
 
-bool made_of(const facemix::BlendRecord& blend, const SourceEntry& entry) {
-    return blend.sources.size() == 1 && QString::fromStdString(blend.sources.front().image_hash) == entry.photo_hash;
-}
-
 }  // namespace
 
 QList<std::pair<CellKey, StoredCellImage>> RestoredCells::take(const QList<SourceEntry>& faces, const QList<SourceEntry>& backgrounds) {
@@ -22,7 +19,8 @@ QList<std::pair<CellKey, StoredCellImage>> RestoredCells::take(const QList<Sourc
     for (auto it = waiting_.begin(); it != waiting_.end();) {
         const SourceEntry* face = find(faces, it->face_identity);
         const SourceEntry* background = find(backgrounds, it->background_identity);
-        if (!face || !background) {
+        // A person's row is judged once all its photos have come back from alignment.
+        if (!face || !background || face->photos_pending > 0) {
             ++it;
             continue;
         }

@@ -18,8 +18,9 @@ public:
     void clear() { waiting_.clear(); }
     int waitingCount() const { return int(waiting_.size()); }
 
-    // The waiting cells whose face and background are in the lists now, taken out of the wait; a cell
-    // whose photo has changed since (another content hash than its recipe names) is dropped.
+    // The waiting cells whose face and background are in the lists now (a person's row with all its
+    // photos aligned), taken out of the wait; a cell any of whose photos has changed since (another
+    // content hash, face or weight than its recipe names, or a photo more or less) is dropped.
     QList<std::pair<CellKey, StoredCellImage>> take(const QList<SourceEntry>& faces, const QList<SourceEntry>& backgrounds);
 
 private:

@@ -16,7 +16,10 @@ std::map<quint64, int> add_named(const QList<SourceEntry>& entries, QList<Sessio
             continue;
         }
         index[entry.key] = int(sources.size());
-        sources.append({QFileInfo(entry.path).absoluteFilePath(), entry.face_index});
+        SessionSource source{QFileInfo(entry.path).absoluteFilePath(), entry.face_index, entry.weight};
+        for (const SourceEntry& photo : entry.same_person)
+            if (!photo.path.isEmpty()) source.same_person.push_back({QFileInfo(photo.path).absoluteFilePath(), photo.face_index, photo.weight});
+        sources.append(std::move(source));
     }
     return index;
 }

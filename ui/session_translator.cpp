@@ -11,15 +11,21 @@
 namespace facemix::ui {
 namespace {
 
-// One alignment request per photo, with the faces of it the session names, in the session's order.
+// One alignment request per photo, with the faces of it the session names, in the session's order; a
+// person's other photos are aligned once its row is there.
 void add_photos(SourceList& list, const QList<SessionSource>& sources) {
     QStringList order;
     QMap<QString, QList<int>> faces;
+    QMap<QString, QMap<int, PersonSpec>> people;
     for (const SessionSource& source : sources) {
         if (!faces.contains(source.path)) order << source.path;
         faces[source.path] << source.face_index;
+        if (source.same_person.empty() && source.weight == 1.0) continue;
+        PersonSpec& person = people[source.path][source.face_index];
+        person.weight = source.weight;
+        for (const SessionSource& photo : source.same_person) person.more.append({photo.path, photo.face_index, photo.weight});
     }
-    for (const QString& photo : order) list.addPhotoFaces(photo, faces[photo]);
+    for (const QString& photo : order) list.addPhotoFaces(photo, faces[photo], people.value(photo));
 }
 
 QString identity_of(const SessionSource& source) { return source_identity(source.path, source.face_index); }

@@ -1,9 +1,12 @@
 #include "source_list.h"
 
+#include <cmath>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QContextMenuEvent>
 #include <QDragEnterEvent>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QKeyEvent>
 #include <QMenu>
@@ -14,6 +17,7 @@
 #include "counted_noun.h"
 #include "dropped_inputs.h"
 #include "face_chooser.h"
+#include "person_editor.h"
 
 namespace facemix::ui {
 namespace {
@@ -47,6 +51,13 @@ QString describe(const SourceEntry& entry) {
                 .arg(qRound(box.x))
                 .arg(qRound(box.y))
                 .arg(entry.face.detection.score, 0, 'f', 2);
+    if (!entry.same_person.empty()) {
+        text += QObject::tr("\none person from %1 (weight: photo):").arg(counted(entry.photoCount(), QObject::tr("photo"), QObject::tr("photos")));
+        text += QStringLiteral("\n  %1 × %2").arg(entry.weight, 0, 'g', 3).arg(entry.name);
+        for (const SourceEntry& photo : entry.same_person)
+            text += QStringLiteral("\n  %1 × %2").arg(photo.weight, 0, 'g', 3).arg(photo.name);
+    }
+    if (entry.photos_pending > 0) text += QObject::tr("\naligning %1 more…").arg(counted(entry.photos_pending, QObject::tr("photo"), QObject::tr("photos")));
     return text;
 }
 
@@ -100,14 +111,113 @@ void SourceList::addPaths(const QStringList& paths) {
     }
 }
 
-void SourceList::addPhotoFaces(const QString& path, const QList<int>& faces) {
+void SourceList::addPhotoFaces(const QString& path, const QList<int>& faces, const QMap<int, PersonSpec>& people) {
     if (faces.isEmpty()) return;
     const QString name = QFileInfo(path).fileName();
     if (holdsPath(path)) {
         emit information(tr("%1 is already in %2.").arg(name, roleName()));
         return;
     }
-    chosen_faces_[submit({name, path, {}})] = faces;
+    const quint64 request = submit({name, path, {}});
+    chosen_faces_[request] = faces;
+    if (!people.isEmpty()) chosen_people_[request] = people;
+}
+
+void SourceList::addPersonPhotos(quint64 key, const QStringList& paths) {
+    const auto found = entries_.find(key);
+    if (role_ != SourceRole::Faces || found == entries_.end()) return;
+    const ExpandedPaths expanded = expand_photo_paths(paths);
+    for (const QString& folder : expanded.empty_folders)
+        emit problem(tr("No photos found in the folder %1.").arg(QFileInfo(folder).fileName()));
+    for (const QString& path : expanded.files) submitPersonPhoto(key, path, 0, 1.0);
+    showPerson(found->second);
+}
+
+void SourceList::submitPersonPhoto(quint64 key, const QString& path, int face_index, double weight) {
+    const auto found = entries_.find(key);
+    if (found == entries_.end()) return;
+    ++found->second.photos_pending;
+    const quint64 request = aligner_->submit({QFileInfo(path).fileName(), path, {}});
+    person_requests_[request] = {key, face_index, weight};
+}
+
+void SourceList::onPersonPhoto(const AlignmentResult& result) {
+    const auto request = person_requests_.find(result.request);
+    const PersonRequest wanted = request->second;
+    person_requests_.erase(request);
+    const auto found = entries_.find(wanted.key);
+    if (found == entries_.end()) return;  // the row was removed meanwhile
+    SourceEntry& person = found->second;
+    person.photos_pending = std::max(0, person.photos_pending - 1);
+    const int faces = int(result.faces.size());
+    if (wanted.face_index >= faces) {
+        emit problem(tr("%1 has no face %2 any more (it has %3).").arg(result.input.name).arg(wanted.face_index + 1).arg(faces));
+    } else {
+        SourceEntry photo;
+        photo.name = faces > 1 ? tr("%1 · %2").arg(result.input.name).arg(wanted.face_index + 1) : result.input.name;
+        photo.path = result.input.path;
+        photo.photo_hash = result.photo_hash;
+        photo.face_index = wanted.face_index;
+        photo.faces_in_photo = faces;
+        photo.face = result.faces[std::size_t(wanted.face_index)].face;
+        photo.thumbnail = result.faces[std::size_t(wanted.face_index)].thumbnail;
+        photo.weight = wanted.weight;
+        person.same_person.push_back(std::move(photo));
+        emit information(tr("Added %1 to the person of %2 (%3).")
+                             .arg(result.input.name, person.name, counted(person.photoCount(), tr("photo"), tr("photos"))));
+    }
+    showPerson(person);
+    emit personChanged(wanted.key);
+    emit entriesChanged();
+}
+
+bool SourceList::setPhotoWeight(quint64 key, int photo, double weight) {
+    const auto found = entries_.find(key);
+    if (found == entries_.end() || photo < 0 || photo >= found->second.photoCount() || !(weight > 0.0) || !std::isfinite(weight))
+        return false;
+    SourceEntry& person = found->second;
+    double& current = photo == 0 ? person.weight : person.same_person[std::size_t(photo - 1)].weight;
+    if (current == weight) return true;
+    current = weight;
+    showPerson(person);
+    emit personChanged(key);
+    emit entriesChanged();
+    return true;
+}
+
+bool SourceList::removePersonPhoto(quint64 key, int photo) {
+    const auto found = entries_.find(key);
+    if (found == entries_.end() || photo < 0 || photo >= found->second.photoCount() || found->second.photoCount() < 2) return false;
+    SourceEntry& person = found->second;
+    if (photo == 0) {
+        // The next photo becomes the row's first; the row keeps its key, so its cells stay in place.
+        SourceEntry next = std::move(person.same_person.front());
+        person.same_person.erase(person.same_person.begin());
+        next.key = person.key;
+        next.same_person = std::move(person.same_person);
+        next.photos_pending = person.photos_pending;
+        person = std::move(next);
+    } else {
+        person.same_person.erase(person.same_person.begin() + (photo - 1));
+    }
+    showPerson(person);
+    emit personChanged(key);
+    emit entriesChanged();
+    return true;
+}
+
+QListWidgetItem* SourceList::itemOf(quint64 key) const {
+    for (int i = 0; i < count(); ++i)
+        if (const QVariant held = item(i)->data(kKeyRole); held.isValid() && held.toULongLong() == key) return item(i);
+    return nullptr;
+}
+
+void SourceList::showPerson(const SourceEntry& entry) {
+    QListWidgetItem* row_item = itemOf(entry.key);
+    if (!row_item) return;
+    row_item->setText(entry.label());
+    row_item->setIcon(QIcon(QPixmap::fromImage(entry.thumbnail)));
+    row_item->setToolTip(describe(entry));
 }
 
 void SourceList::addImage(const QImage& image) {
@@ -147,6 +257,10 @@ quint64 SourceList::submit(PhotoInput input) {
 }
 
 void SourceList::onAligned(const AlignmentResult& result) {
+    if (person_requests_.count(result.request)) {
+        onPersonPhoto(result);
+        return;
+    }
     if (!placeholders_.count(result.request)) return;  // the other list's photo
     const std::size_t found = result.faces.size();
     if (auto chosen = chosen_faces_.find(result.request); chosen != chosen_faces_.end()) {
@@ -216,8 +330,16 @@ void SourceList::addFaces(const AlignmentResult& result, const QList<int>& faces
         item->setData(kKeyRole, entry.key);
         item->setToolTip(describe(entry));
         insertItem(++insert_at, item);
-        entries_.emplace(entry.key, std::move(entry));
+        const quint64 key = entry.key;
+        entries_.emplace(key, std::move(entry));
+        if (const auto people = chosen_people_.find(result.request); people != chosen_people_.end() && people->second.contains(index)) {
+            const PersonSpec& person = people->second[index];
+            entries_[key].weight = person.weight;
+            for (const PersonPhotoSpec& photo : person.more) submitPersonPhoto(key, photo.path, photo.face_index, photo.weight);
+            showPerson(entries_[key]);
+        }
     }
+    chosen_people_.erase(result.request);
     emit information(tr("Aligned %1: %2 in %3 ms; added %4 to %5.")
                          .arg(result.input.name)
                          .arg(counted(found, tr("face"), tr("faces")))
@@ -229,6 +351,18 @@ void SourceList::addFaces(const AlignmentResult& result, const QList<int>& faces
 }
 
 void SourceList::onFailed(quint64 request, const QString& name, const QString& message) {
+    if (const auto person = person_requests_.find(request); person != person_requests_.end()) {
+        const quint64 key = person->second.key;
+        person_requests_.erase(person);
+        if (const auto found = entries_.find(key); found != entries_.end()) {
+            found->second.photos_pending = std::max(0, found->second.photos_pending - 1);
+            showPerson(found->second);
+            emit problem(message);
+            emit personChanged(key);
+            emit entriesChanged();
+        }
+        return;
+    }
     if (!placeholders_.count(request)) return;
     Q_UNUSED(name);
     removePlaceholder(request);
@@ -238,6 +372,13 @@ void SourceList::onFailed(quint64 request, const QString& name, const QString& m
 void SourceList::onCancelled(const QList<quint64>& requests) {
     int dropped = 0;
     for (quint64 request : requests) {
+        if (const auto person = person_requests_.find(request); person != person_requests_.end()) {
+            if (const auto found = entries_.find(person->second.key); found != entries_.end())
+                found->second.photos_pending = std::max(0, found->second.photos_pending - 1);
+            person_requests_.erase(person);
+            ++dropped;
+            continue;
+        }
         if (!placeholders_.count(request)) continue;
         removePlaceholder(request);
         ++dropped;
@@ -252,6 +393,7 @@ void SourceList::removePlaceholder(quint64 request) {
     placeholders_.erase(found);
     pending_paths_.erase(request);
     chosen_faces_.erase(request);
+    chosen_people_.erase(request);
     viewport()->update();
 }
 
@@ -279,6 +421,13 @@ QList<SourceEntry> SourceList::entries() const {
 const SourceEntry* SourceList::entry(quint64 key) const {
     auto found = entries_.find(key);
     return found == entries_.end() ? nullptr : &found->second;
+}
+
+QList<quint64> SourceList::selectedKeys() const {
+    QList<quint64> keys;
+    for (int i = 0; i < count(); ++i)
+        if (const QVariant key = item(i)->data(kKeyRole); key.isValid() && item(i)->isSelected()) keys << key.toULongLong();
+    return keys;
 }
 
 void SourceList::removeSelected() {
@@ -322,6 +471,15 @@ void SourceList::dropEvent(QDropEvent* event) {
         return;
     }
     event->acceptProposedAction();
+    // Photos dropped onto a face row are more photos of that person; anywhere else they are new rows.
+    if (role_ == SourceRole::Faces) {
+        const QListWidgetItem* target = itemAt(event->position().toPoint());
+        const DroppedInputs inputs = dropped_inputs(*event->mimeData());
+        if (target && target->data(kKeyRole).isValid() && !inputs.paths.isEmpty() && inputs.images.isEmpty()) {
+            addPersonPhotos(target->data(kKeyRole).toULongLong(), inputs.paths);
+            return;
+        }
+    }
     addMimeData(*event->mimeData());
 }
 
@@ -344,6 +502,21 @@ void SourceList::contextMenuEvent(QContextMenuEvent* event) {
     QAction* remove_action = menu.addAction(tr("Remove"), this, &SourceList::removeSelected);
     remove_action->setShortcut(QKeySequence::Delete);
     remove_action->setEnabled(!selectedItems().isEmpty());
+    const QListWidgetItem* under = itemAt(viewport()->mapFromGlobal(event->globalPos()));
+    if (role_ == SourceRole::Faces && under && under->data(kKeyRole).isValid()) {
+        const quint64 key = under->data(kKeyRole).toULongLong();
+        menu.addSeparator();
+        menu.addAction(tr("Add Photos of This Person…"), this, [this, key] {
+            const QStringList paths = QFileDialog::getOpenFileNames(this, tr("More photos of this person"), {},
+                                                                    photo_file_filter());
+            if (!paths.isEmpty()) addPersonPhotos(key, paths);
+        });
+        menu.addAction(tr("Photos and Weights of This Person…"), this, [this, key] {
+            auto* editor = new PersonEditor(this, key);
+            editor->setAttribute(Qt::WA_DeleteOnClose);
+            editor->show();
+        });
+    }
     menu.addSeparator();
     QAction* clear_action = menu.addAction(tr("Clear %1").arg(roleName()), this, &SourceList::clearEntries);
     clear_action->setEnabled(!entries_.empty());

@@ -2,8 +2,10 @@
 
 #include <deque>
 #include <map>
+#include <vector>
 
 #include <QImage>
+#include <QMap>
 #include <QListWidget>
 #include <QPointer>
 
@@ -29,6 +31,30 @@ struct SourceEntry {
     int faces_in_photo = 1;
     facemix::AlignedFace face;
     QImage thumbnail;
+    // A Faces row can be one person from several photos: this photo's share of the person's mean
+    // (relative to the others'), the other photos (each a SourceEntry of its own, without a key or
+    // further photos), and how many of them are still being aligned. The row's face token is the
+    // weighted mean of all its photos' (core's MixSource::same_person).
+    double weight = 1.0;
+    std::vector<SourceEntry> same_person{};
+    int photos_pending = 0;
+
+    int photoCount() const { return 1 + int(same_person.size()); }
+    // "ann.jpg +2" for a row of three photos of one person, else the name.
+    QString label() const { return same_person.empty() ? name : QStringLiteral("%1 +%2").arg(name).arg(same_person.size()); }
+};
+
+// A photo to join a person's row as a session names it, before it is aligned.
+struct PersonPhotoSpec {
+    QString path;
+    int face_index = 0;
+    double weight = 1.0;
+};
+
+// A person's row as a session names it: the weight of its first photo and its other photos.
+struct PersonSpec {
+    double weight = 1.0;
+    QList<PersonPhotoSpec> more;
 };
 
 // The Faces column or the Backgrounds row: takes photos from drops (files, folders, image data),
@@ -45,8 +71,18 @@ public:
 
     void addPaths(const QStringList& paths);  // files and folders
     // One photo with its faces already chosen (a reopened session): no question, even with several.
-    // A face index the photo does not have is reported as a problem.
-    void addPhotoFaces(const QString& path, const QList<int>& faces);
+    // A face index the photo does not have is reported as a problem. `people` gives the faces that are
+    // rows of several photos their weights and other photos, which are aligned after the row appears.
+    void addPhotoFaces(const QString& path, const QList<int>& faces, const QMap<int, PersonSpec>& people = {});
+    // More photos of the person in row `key` (files and folders; each photo's largest face, weight 1):
+    // aligned on the worker and joined to the row as they arrive. Faces only.
+    void addPersonPhotos(quint64 key, const QStringList& paths);
+    // Photo `photo` of the row (0 = its first) weighs `weight` (> 0) in the person's mean. False when
+    // there is no such row, photo, or the weight is not a positive number.
+    bool setPhotoWeight(quint64 key, int photo, double weight);
+    // Takes photo `photo` out of the row; removing the first makes the next one first. A row keeps at
+    // least one photo (remove the row for that). False when there is no such row or photo.
+    bool removePersonPhoto(quint64 key, int photo);
     void addImage(const QImage& image);       // pasted image data
     void addMimeData(const QMimeData& mime);  // a drop or the clipboard
     void paste();
@@ -56,6 +92,7 @@ public:
     // The aligned entries in display order (placeholders excluded).
     QList<SourceEntry> entries() const;
     const SourceEntry* entry(quint64 key) const;
+    QList<quint64> selectedKeys() const;  // the selected entries, in display order
     int entryCount() const { return static_cast<int>(entries_.size()); }
     // Photos still being aligned or waiting for the several-faces question.
     int pendingCount() const { return static_cast<int>(placeholders_.size()); }
@@ -66,6 +103,7 @@ public:
 
 signals:
     void entriesChanged();
+    void personChanged(quint64 key);  // a row's photos or weights changed (entriesChanged follows)
     void information(const QString& message);
     void problem(const QString& message);  // one sentence naming the file
 
@@ -85,6 +123,10 @@ private:
     void addFaces(const AlignmentResult& result, const QList<int>& faces);
     void showNextChooser();
     void removePlaceholder(quint64 request);
+    void onPersonPhoto(const AlignmentResult& result);
+    void submitPersonPhoto(quint64 key, const QString& path, int face_index, double weight);
+    void showPerson(const SourceEntry& entry);  // the row's text, icon and tooltip
+    QListWidgetItem* itemOf(quint64 key) const;
     bool holdsPath(const QString& path) const;
 
     SourceRole role_;
@@ -93,6 +135,13 @@ private:
     std::map<quint64, QListWidgetItem*> placeholders_;  // request -> its item while the photo is aligned
     std::map<quint64, QString> pending_paths_;          // request -> file, to refuse a second drop of it
     std::map<quint64, QList<int>> chosen_faces_;        // request -> the faces addPhotoFaces() asked for
+    std::map<quint64, QMap<int, PersonSpec>> chosen_people_;  // request -> those faces' other photos
+    struct PersonRequest {
+        quint64 key = 0;  // the row the photo joins
+        int face_index = 0;
+        double weight = 1.0;
+    };
+    std::map<quint64, PersonRequest> person_requests_;  // request -> the row it joins
     std::map<quint64, SourceEntry> entries_;
     std::deque<AlignmentResult> choices_;  // photos with several faces waiting for the chooser
     QPointer<FaceChooser> chooser_;

@@ -62,6 +62,12 @@ StudioActions add_studio_actions(QMainWindow* window, const QList<QDockWidget*>&
     a.cancel = action_of(window, tr("&Cancel"), QKeySequence(Qt::Key_Escape));
     a.cancel->setIcon(style->standardIcon(QStyle::SP_MediaStop));
     a.clear_grid = action_of(window, tr("C&lear grid"));
+    a.cast_face = action_of(window, tr("Cast the &face on a folder of backgrounds…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    a.cast_face->setObjectName(QStringLiteral("castFaceAction"));
+    a.cast_face->setStatusTip(tr("Tries the selected face on every photo of a folder and ranks the cells by how much of the face's identity they kept"));
+    a.cast_background = action_of(window, tr("Cast the &background with a folder of faces…"));
+    a.cast_background->setObjectName(QStringLiteral("castBackgroundAction"));
+    a.cast_background->setStatusTip(tr("Tries every face of a folder on the selected background and ranks the cells by how much of each face's identity they kept"));
 
     a.paste = action_of(window, tr("&Paste photo"), QKeySequence::Paste);
     a.paste->setStatusTip(tr("Adds the clipboard's image or photo files to the focused list (Faces unless Backgrounds has focus)"));
@@ -76,7 +82,7 @@ StudioActions add_studio_actions(QMainWindow* window, const QList<QDockWidget*>&
     add_to(file, {nullptr, a.open_session, a.save_session, a.restore_session, nullptr, a.add_faces, a.add_backgrounds, nullptr,
                   a.export_cells, a.export_sheet, nullptr, quit});
     add_to(window->menuBar()->addMenu(tr("&Edit")), {a.paste});
-    add_to(window->menuBar()->addMenu(tr("&Mix")), {a.mix, a.cancel, nullptr, a.clear_grid});
+    add_to(window->menuBar()->addMenu(tr("&Mix")), {a.mix, a.cancel, nullptr, a.cast_face, a.cast_background, nullptr, a.clear_grid});
     QMenu* view = window->menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : docks) view->addAction(dock->toggleViewAction());
     add_to(view, {nullptr, a.zoom_in, a.zoom_out, a.zoom_fit, nullptr, a.reset_layout});

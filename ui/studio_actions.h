@@ -28,6 +28,10 @@ struct StudioActions {
     QAction* mix = nullptr;  // disabled until the window has a model and sources
     QAction* cancel = nullptr;
     QAction* clear_grid = nullptr;
+    // Cast: the selected (or first) face on every photo of a folder, or the selected background with
+    // every face of a folder, ranked by identity kept.
+    QAction* cast_face = nullptr;
+    QAction* cast_background = nullptr;
     QAction* zoom_in = nullptr;
     QAction* zoom_out = nullptr;
     QAction* zoom_fit = nullptr;

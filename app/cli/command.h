@@ -14,6 +14,7 @@ void add_align_command(CLI::App& app, int& exit_code);
 void add_bench_command(CLI::App& app, int& exit_code);
 void add_model_commands(CLI::App& app, int& exit_code);  // info, convert
 void add_mix_command(CLI::App& app, int& exit_code);
+void add_cast_command(CLI::App& app, int& exit_code);
 void add_interpolate_command(CLI::App& app, int& exit_code);
 void add_edit_command(CLI::App& app, int& exit_code);
 void add_replay_command(CLI::App& app, int& exit_code);

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
     int exit_code = facemix::cli::kExitOk;
     facemix::cli::add_align_command(app, exit_code);
     facemix::cli::add_mix_command(app, exit_code);
+    facemix::cli::add_cast_command(app, exit_code);
     facemix::cli::add_interpolate_command(app, exit_code);
     facemix::cli::add_edit_command(app, exit_code);
     facemix::cli::add_replay_command(app, exit_code);

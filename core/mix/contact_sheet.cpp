@@ -60,6 +60,18 @@ void draw_missing(cv::Mat tile, std::string_view label) {
     cv::putText(tile, text, origin, font, scale, cv::Scalar(48, 48, 48), thickness, cv::LINE_AA);
 }
 
+// One line of dark text centred in `strip`, shrunk until it fits its width.
+void draw_caption(cv::Mat strip, const std::string& text) {
+    if (text.empty()) return;
+    const int font = cv::FONT_HERSHEY_SIMPLEX;
+    int baseline = 0;
+    const cv::Size unit = cv::getTextSize(text, font, 1.0, 1, &baseline);
+    const double scale = std::min(0.7 * strip.rows / unit.height, 0.95 * strip.cols / unit.width);
+    const cv::Size size = cv::getTextSize(text, font, scale, 1, &baseline);
+    const cv::Point origin((strip.cols - size.width) / 2, (strip.rows + size.height) / 2);
+    cv::putText(strip, text, origin, font, scale, cv::Scalar(32, 32, 32), 1, cv::LINE_AA);
+}
+
 cv::Mat blank_sheet(std::int64_t width, std::int64_t height) {
     return cv::Mat(static_cast<int>(height), static_cast<int>(width), CV_8UC3,
                    cv::Scalar(kSheetBackground[0], kSheetBackground[1], kSheetBackground[2]));
@@ -100,6 +112,38 @@ cv::Mat contact_sheet(const std::vector<cv::Mat>& face_thumbs, const std::vector
         draw(&face_thumbs[r], tile(r + 1, 0), "");
         for (std::size_t c = 0; c < cols; ++c)
             draw(cells[r][c] ? &*cells[r][c] : nullptr, tile(r + 1, c + 1), missing_label);
+    }
+    return sheet;
+}
+
+int caption_height(int tile_px) { return std::max(16, tile_px / 8); }
+
+cv::Mat captioned_sheet(const std::vector<cv::Mat>& tiles, const std::vector<std::string>& captions, std::size_t columns,
+                        int tile_px, int gap_px, std::string_view missing_label) {
+    if (tile_px < 1) throw InputError("the sheet tile size must be at least 1 px, not " + std::to_string(tile_px));
+    if (gap_px < 0) throw InputError("the sheet gap must not be negative (" + std::to_string(gap_px) + " px)");
+    if (columns < 1) throw InputError("a captioned sheet needs at least one column");
+    if (captions.size() != tiles.size()) throw std::invalid_argument("a captioned sheet needs one caption per tile");
+    if (tiles.size() > static_cast<std::size_t>(kMaxSheetSide) * kMaxSheetSide)
+        throw InputError("a sheet of " + std::to_string(tiles.size()) + " tiles is more than it can show");
+    const std::size_t shown_columns = std::max<std::size_t>(1, std::min(columns, tiles.size()));
+    const std::size_t rows = tiles.empty() ? 1 : (tiles.size() + shown_columns - 1) / shown_columns;
+    if (shown_columns > static_cast<std::size_t>(kMaxSheetSide) || rows > static_cast<std::size_t>(kMaxSheetSide))
+        throw InputError("a sheet of " + std::to_string(tiles.size()) + " tiles is more than it can show");
+    const std::int64_t cell_height = std::int64_t{tile_px} + caption_height(tile_px);
+    const std::int64_t width = static_cast<std::int64_t>(shown_columns) * (tile_px + gap_px) - gap_px;
+    const std::int64_t height = static_cast<std::int64_t>(rows) * (cell_height + gap_px) - gap_px;
+    check_sheet_size(width, height, "captioned sheet");
+    cv::Mat sheet = blank_sheet(width, height);
+    for (std::size_t i = 0; i < tiles.size(); ++i) {
+        const int x = static_cast<int>(static_cast<std::int64_t>(i % shown_columns) * (tile_px + gap_px));
+        const int y = static_cast<int>(static_cast<std::int64_t>(i / shown_columns) * (cell_height + gap_px));
+        cv::Mat tile = sheet(cv::Rect(x, y, tile_px, tile_px));
+        if (tiles[i].empty())
+            draw_missing(tile, missing_label);
+        else
+            draw_fitted(tiles[i], tile);
+        draw_caption(sheet(cv::Rect(x, y + tile_px, tile_px, caption_height(tile_px))), captions[i]);
     }
     return sheet;
 }

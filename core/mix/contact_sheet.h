@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -33,6 +34,18 @@ inline const cv::Vec3b kMissingCellGrey{128, 128, 128};
 cv::Mat contact_sheet(const std::vector<cv::Mat>& face_thumbs, const std::vector<cv::Mat>& background_thumbs,
                       const std::vector<std::vector<std::optional<cv::Mat>>>& cells, int tile_px, int gap_px,
                       std::string_view missing_label = "failed");
+
+// The height of the caption strip under each tile of captioned_sheet(): a line of text readable at
+// every tile size a sheet uses (at least 16 px, an eighth of the tile above 128 px).
+int caption_height(int tile_px);
+
+// Tiles in reading order, `columns` to a row, each with one line of text under it (a ranked set of cells
+// with their scores): tile i is at column i % columns, row i / columns, its image fitted into the tile_px
+// square as in contact_sheet() and its caption centred in a caption_height() strip below, shrunk to fit.
+// An empty tile is grey with `missing_label`. Throws InputError for tile_px < 1, gap_px < 0, columns < 1
+// or a sheet over the limits; std::invalid_argument when captions and tiles differ in number.
+cv::Mat captioned_sheet(const std::vector<cv::Mat>& tiles, const std::vector<std::string>& captions, std::size_t columns,
+                        int tile_px, int gap_px, std::string_view missing_label = "failed");
 
 // Frames of one size side by side, gap_px apart (an interpolation sweep as one still).
 // Throws InputError for gap_px < 0 or a strip over the sheet limits, std::invalid_argument for no

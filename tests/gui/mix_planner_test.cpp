@@ -40,6 +40,8 @@ void finish(MixResults& results, const CellKey& key, std::uint64_t seed, const S
     recipe.seed = seed;
     recipe.settings = sampling_settings_of(values);
     recipe.model_name = model;
+    recipe.face.sources = {facemix::SourceRecord{}};  // the photos of entries(): no hash, face 0, weight 1
+    recipe.background.sources = {facemix::SourceRecord{}};
     results.setFinished(key, cv::Mat(2, 2, CV_8UC3, cv::Scalar::all(0)), QImage(2, 2, QImage::Format_RGB888), recipe);
 }
 
@@ -108,6 +110,25 @@ private slots:
         QCOMPARE(redrawn.job.cells.size(), std::size_t(2));
         QCOMPARE(redrawn.job.cells[0].column, std::size_t(0));
         QCOMPARE(redrawn.job.cells[1].column, std::size_t(2));
+    }
+
+    void aRowWhosePhotosOrWeightsChangedIsMixedAgain() {
+        MixPlanner planner;
+        auto faces = entries(1, {"/a.jpg"});
+        const auto backgrounds = entries(10, {"/x.jpg"});
+        const StudioSettings values = settings_with(SeedPolicy::PerCell, 5);
+        MixResults results;
+        finish(results, {1, 10}, 5, values, "m");
+        QCOMPARE(planner.plan(faces, backgrounds, values, 2, results, "m").job.cells.size(), std::size_t(0));
+        SourceEntry second;
+        second.photo_hash = QStringLiteral("another photo");
+        faces[0].same_person.push_back(second);  // a photo more of the person
+        const MixPlan more = planner.plan(faces, backgrounds, values, 2, results, "m");
+        QCOMPARE(more.job.cells.size(), std::size_t(1));
+        QCOMPARE(more.job.faces.at(0).same_person.size(), std::size_t(1));
+        faces[0].same_person.clear();
+        faces[0].weight = 2.0;  // the same photo, another weight (alone it changes nothing, but the recipe says 1)
+        QCOMPARE(planner.plan(faces, backgrounds, values, 2, results, "m").job.cells.size(), std::size_t(1));
     }
 
     void aReopenedSessionsSeedsAndLocksHoldForOneMix() {

@@ -1,0 +1,72 @@
+// The studio's Cast: the selected face on every photo of a folder, through the shared generation
+// worker, written as `facemix cast` writes it (cells with recipes, cast_sheet.png, cast.csv).
+
+#include "main_window.h"
+
+#include "cast_runner.h"
+#include "log_panel.h"
+#include "studio_fixture.h"
+
+#include "mix/cell_export.h"
+
+#include <QFile>
+#include <QSignalSpy>
+
+using namespace facemix::test;
+using namespace facemix::ui;
+
+class StudioCastTest : public QObject {
+    Q_OBJECT
+private:
+    StudioFixture studio_;
+
+private slots:
+    void castsTheSelectedFaceOnAFolderAndWritesTheRankedSheetAndCsv() {
+        MainWindow window;
+        QVERIFY(studio_.prepare(window, 2));
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(QStringLiteral("backgrounds"));
+        QVERIFY(QDir().mkpath(folder));
+        for (const QString& name : {QStringLiteral("facerec_biden.jpg"), QStringLiteral("deepface_img3.jpg")})
+            QVERIFY(QFile::link(testdata(name), QDir(folder).filePath(name)));
+        window.faces()->item(1)->setSelected(true);  // the second face: the cast is of the selection
+        const QString output = dir.filePath(QStringLiteral("cast"));
+        QSignalSpy finished(window.caster(), &CastRunner::finished);
+        QSignalSpy failed(window.caster(), &CastRunner::failed);
+        QVERIFY(window.castFace(folder, output));
+        QVERIFY(window.caster()->busy());
+        QVERIFY(!window.castFace(folder, output));  // one cast at a time
+        QVERIFY(finished.wait(kGenerateTimeoutMs));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
+        QVERIFY(!window.caster()->busy());
+        QVERIFY(QFile::exists(QDir(output).filePath(QStringLiteral("cast_sheet.png"))));
+        QFile csv(QDir(output).filePath(QStringLiteral("cast.csv")));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(csv.readAll()).trimmed().split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 3);
+        QCOMPARE(lines[0], QStringLiteral("rank,cell,source,identity_cosine"));
+        // Every cell written with its recipe, of the selected face (photomaker_newton_3.jpg).
+        for (int i = 1; i < lines.size(); ++i) {
+            const QString cell = QDir(output).filePath(lines[i].section(QLatin1Char(','), 1, 1));
+            QVERIFY2(cell.contains(QStringLiteral("photomaker_newton_3_x_")), qPrintable(cell));
+            const facemix::Recipe recipe = facemix::read_recipe_png(cell.toStdString());
+            QCOMPARE(recipe.face.sources.at(0).file, std::string("photomaker_newton_3.jpg"));
+            QCOMPARE(recipe.settings.steps, 2);
+        }
+        QVERIFY(finished.front().at(2).toString().startsWith(QStringLiteral("Cast written")));
+    }
+
+    void aFolderWithoutPhotosIsOneSentence() {
+        MainWindow window;
+        QVERIFY(studio_.prepare(window, 2));
+        QTemporaryDir dir;
+        QSignalSpy failed(window.caster(), &CastRunner::failed);
+        QVERIFY(window.castBackground(dir.path(), dir.filePath(QStringLiteral("out"))));
+        QVERIFY(failed.wait(20000));
+        QCOMPARE(failed.front().front().toString(), QStringLiteral("The cast failed: The folder %1 holds no photos.").arg(dir.path()));
+        QVERIFY(!window.caster()->busy());
+    }
+};
+
+QTEST_MAIN(StudioCastTest)
+#include "studio_cast_test.moc"
