@@ -22,6 +22,7 @@
 #include "io/atomic_file.h"
 #include "io/content_hash.h"
 #include "io/image_file.h"
+#include "io/json_integer.h"
 #include "io/png_file.h"
 #include "io/safetensors.h"
 #include "io/unique_stems.h"
@@ -85,7 +86,7 @@ PhotoRecord from_json(const nlohmann::json& json) {
     PhotoRecord record;
     record.source = json.at("source").get<std::string>();
     record.content_hash = json.at("content_hash").get<std::string>();
-    record.size = json.at("size").get<int>();
+    record.size = json_integer<int>(json.at("size"));
     for (const auto& entry : json.at("faces")) {
         PhotoFace face;
         face.file = entry.at("file").get<std::string>();

@@ -148,6 +148,19 @@ std::string input_error(const std::function<void()>& action) {
     return "(no InputError)";
 }
 
+// Whole-number settings go through io/json_integer.h: a float too large for them, negative for an
+// unsigned one, or with a fraction, is one sentence naming the setting, never a cast.
+TEST(TrainConfig, WholeNumberSettingsRefuseHugeNegativeAndFractionalFloats) {
+    EXPECT_EQ(input_error([] { train_config_from_json({{"steps", 1e300}}, "c.json"); }),
+              "c.json: \"steps\" has the wrong type (a whole number from -9223372036854775808 to 9223372036854775807 was "
+              "expected, not 1e+300).");
+    EXPECT_EQ(input_error([] { train_config_from_json({{"seed", -5.0}}, "c.json"); }),
+              "c.json: \"seed\" has the wrong type (a whole number from 0 to 18446744073709551615 was expected, not -5).");
+    EXPECT_NE(input_error([] { train_config_from_json({{"batch", 2.5}}, "c.json"); }).find("\"batch\" has the wrong type"),
+              std::string::npos);
+    EXPECT_EQ(train_config_from_json({{"steps", 40.0}}, "c.json").steps, 40);
+}
+
 TEST(TrainConfig, BadConfigsAreRefusedWithASentenceNamingTheSetting) {
     EXPECT_EQ(load_train_config("tiny-pixel").architecture, tiny_pixel_manifest());
     EXPECT_NE(input_error([] { train_config_from_json({{"steps", 0}}, "c.json"); }).find("\"steps\""), std::string::npos);
