@@ -27,6 +27,7 @@
 #include "io/safetensors.h"
 #include "io/unique_stems.h"
 #include "train/retrieval_pairs.h"
+#include "io/output_folder.h"
 
 namespace facemix {
 namespace {
@@ -213,11 +214,8 @@ PhotoDatasetSummary build_photo_dataset(const PhotoDatasetOptions& options, cons
             photos.push_back(photo);
 
     const std::filesystem::path& out = options.output;
-    std::error_code error;
-    std::filesystem::create_directories(out / kRecordsFolder, error);
-    std::filesystem::create_directories(out / kFacesFolder, error);
-    if (error || !std::filesystem::is_directory(out / kFacesFolder))
-        throw InputError("cannot create the dataset folder " + out.string());
+    create_output_folder(out / kRecordsFolder);
+    create_output_folder(out / kFacesFolder);
 
     const std::size_t n = photos.size();
     UniqueStems unique;

@@ -4,6 +4,7 @@
 #include "common/one_intra_op_thread.h"
 #include "io/image_file.h"
 #include "mix/mix_engine.h"
+#include "support/full_disk.h"
 #include "support/test_data.h"
 #include "support/tiny_training.h"
 #include "train/face_pair_dataset.h"
@@ -146,6 +147,28 @@ std::string input_error(const std::function<void()>& action) {
         return error.what();
     }
     return "(no InputError)";
+}
+
+// A checkpoint that cannot be written (here a full disk) is one sentence naming the file, and the run
+// folder keeps the previous checkpoint whole, with no temporary beside it.
+TEST(Trainer, ACheckpointOnAFullDiskIsOneSentenceAndKeepsThePreviousOne) {
+    const OneIntraOpThread one_thread;
+    test::TempDir run;
+    Trainer trainer(tiny_config(2), tiny_dataset(), run.path());
+    trainer.train_step();
+    trainer.save_checkpoint();
+    const auto before = test::files_below(run.path());
+    const auto bundle_size = std::filesystem::file_size(Trainer::bundle_path(run.path()));
+    trainer.train_step();
+    {
+        const test::FullDisk full;
+        const std::string message = input_error([&] { trainer.save_checkpoint(); });
+        EXPECT_EQ(message.rfind("could not write " + run.path().string() + "/", 0), 0u) << message;
+        EXPECT_NE(message.find(": no space left on device."), std::string::npos) << message;
+    }
+    EXPECT_EQ(test::files_below(run.path()), before);
+    EXPECT_EQ(std::filesystem::file_size(Trainer::bundle_path(run.path())), bundle_size);
+    EXPECT_NO_THROW(read_bundle(Trainer::bundle_path(run.path())));
 }
 
 // Whole-number settings go through io/json_integer.h: a float too large for them, negative for an
