@@ -4,6 +4,7 @@
 #include "io/output_folder.h"
 #include "support/full_disk.h"
 #include "support/test_data.h"
+#include "support/input_error.h"
 
 #include <fstream>
 #include <functional>
@@ -14,14 +15,7 @@
 namespace facemix {
 namespace {
 
-std::string input_error(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const InputError& error) {
-        return error.what();
-    }
-    return "(no InputError)";
-}
+using test::input_error;
 
 std::string contents(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);

@@ -1,6 +1,9 @@
 #include "common/error.h"
 #include "io/json_error.h"
 #include "io/json_integer.h"
+#include "support/input_error.h"
+
+#include <functional>
 
 #include <gtest/gtest.h>
 
@@ -8,6 +11,16 @@ namespace facemix {
 namespace {
 
 using nlohmann::json;
+
+// What nlohmann's exception from `read` says, in words, or "accepted".
+std::string refusal(const std::function<void()>& read) {
+    try {
+        read();
+    } catch (const json::exception& error) {
+        return json_error_words(error);
+    }
+    return "accepted";
+}
 
 TEST(JsonInteger, ReadsWholeNumbersWrittenAsIntegersOrFloats) {
     EXPECT_EQ(json_integer<int>(json(64)), 64);
@@ -18,14 +31,6 @@ TEST(JsonInteger, ReadsWholeNumbersWrittenAsIntegersOrFloats) {
 
 // A float the type cannot hold, or with a fraction, is refused with words, not cast (undefined) or cut.
 TEST(JsonInteger, RefusesOutOfRangeFractionalAndNonNumbersInWords) {
-    const auto refusal = [](auto read) -> std::string {
-        try {
-            read();
-        } catch (const json::exception& error) {
-            return json_error_words(error);
-        }
-        return "accepted";
-    };
     EXPECT_EQ(refusal([] { return json_integer<int>(json(1e300)); }),
               "a whole number from -2147483648 to 2147483647 was expected, not 1e+300");
     EXPECT_EQ(refusal([] { return json_integer<std::size_t>(json(-5.0)); }),
@@ -37,14 +42,7 @@ TEST(JsonInteger, RefusesOutOfRangeFractionalAndNonNumbersInWords) {
 
 TEST(JsonWholeNumber, NamesTheFileTheKeyAndTheRange) {
     const json object = {{"steps", 1e300}, {"size", -5.0}, {"big", 5000000000}, {"seed", -1}, {"ok", 12}};
-    const auto message = [&](auto read) -> std::string {
-        try {
-            read();
-        } catch (const InputError& error) {
-            return error.what();
-        }
-        return "accepted";
-    };
+    const auto message = test::input_error;
     EXPECT_EQ(message([&] { return json_whole_number<std::int64_t>(object, "steps", "run.json", 1, 1000); }),
               "run.json: \"steps\" must be a whole number from 1 to 1000, not 1e+300.");
     EXPECT_EQ(message([&] { return json_whole_number<int>(object, "size", "run.json", 1, 4096); }),
@@ -59,18 +57,10 @@ TEST(JsonWholeNumber, NamesTheFileTheKeyAndTheRange) {
 }
 
 TEST(JsonErrorWords, PutsNlohmannsMessagesInWords) {
-    const auto words = [](auto read) -> std::string {
-        try {
-            read();
-        } catch (const json::exception& error) {
-            return json_error_words(error);
-        }
-        return "accepted";
-    };
-    EXPECT_EQ(words([] { return json({{"a", 1}}).at("b"); }), "\"b\" is missing");
-    EXPECT_EQ(words([] { return json("x").get<std::vector<int>>(); }), "an array was expected, not a string");
-    EXPECT_EQ(words([] { return json::array().at("key"); }), "an object was expected, not an array");
-    EXPECT_EQ(words([] { return json::parse("{nope"); }), "it is not valid JSON");
+    EXPECT_EQ(refusal([] { return json({{"a", 1}}).at("b"); }), "\"b\" is missing");
+    EXPECT_EQ(refusal([] { return json("x").get<std::vector<int>>(); }), "an array was expected, not a string");
+    EXPECT_EQ(refusal([] { return json::array().at("key"); }), "an object was expected, not an array");
+    EXPECT_EQ(refusal([] { return json::parse("{nope"); }), "it is not valid JSON");
 }
 
 }  // namespace

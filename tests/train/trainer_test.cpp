@@ -7,6 +7,7 @@
 #include "support/full_disk.h"
 #include "support/test_data.h"
 #include "support/tiny_training.h"
+#include "support/input_error.h"
 #include "train/face_pair_dataset.h"
 #include "train/train_config.h"
 #include "train/trainer.h"
@@ -140,14 +141,7 @@ TEST(Trainer, ResumeContinuesBitIdenticallyAndTheBundleGeneratesInMixEngine) {
     EXPECT_TRUE(std::filesystem::exists(straight.path() / "loss.png"));
 }
 
-std::string input_error(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const InputError& error) {
-        return error.what();
-    }
-    return "(no InputError)";
-}
+using test::input_error;
 
 // A checkpoint that cannot be written (here a full disk) is one sentence naming the file, and the run
 // folder keeps the previous checkpoint whole, with no temporary beside it.
