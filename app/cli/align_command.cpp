@@ -7,6 +7,7 @@
 #include "io/image_file.h"
 #include "io/image_inputs.h"
 #include "io/unique_stems.h"
+#include "io/output_folder.h"
 
 #include <iostream>
 #include <memory>
@@ -32,10 +33,7 @@ int run_align(const AlignArguments& args) {
     FaceAligner aligner(options);
 
     const std::filesystem::path out(args.output_dir);
-    std::error_code error;
-    std::filesystem::create_directories(out, error);
-    if (error || !std::filesystem::is_directory(out))
-        throw InputError("cannot create the output folder " + out.string());
+    create_output_folder(out);
 
     const auto files = expand_image_inputs(args.inputs);
     if (files.empty()) throw InputError("no image files found in the given paths");

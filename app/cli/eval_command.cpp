@@ -21,6 +21,7 @@
 #include "io/atomic_file.h"
 #include "io/content_hash.h"
 #include "io/image_file.h"
+#include "io/output_folder.h"
 
 #include <nlohmann/json.hpp>
 
@@ -167,9 +168,7 @@ std::string people_table(const HeldoutDataset& dataset, const HeldoutChoice& cho
 HeldoutFigures generate_and_score(const MixJob& job, MixEngine& engine, FaceDescriptor& recognizer, const std::filesystem::path& folder,
                                   const std::string& cells, const std::string& sheet, const std::vector<HeldoutPersonDescriptors>& face_people,
                                   const std::vector<HeldoutPersonDescriptors>& background_people, int& code) {
-    std::error_code error;
-    std::filesystem::create_directories(folder / cells, error);
-    if (error) throw InputError("Cannot create the output folder " + (folder / cells).string() + ".");
+    create_output_folder(folder / cells);
     JobOutput output(folder, job, [&](const MixJob& j, const CellRequest& cell) { return cells + "/" + JobOutput::grid_cell_name(j, cell); });
     code = output.run(engine, interrupt_token());
     if (!sheet.empty()) output.write_results_sheet(sheet);
@@ -272,7 +271,7 @@ int run_eval(EvalArguments& args) {
     const auto start = std::chrono::steady_clock::now();
     const auto engine = open_engine(args.generation);
     const std::filesystem::path folder(args.output_dir);
-    std::filesystem::create_directories(folder);
+    create_output_folder(folder);
     const SamplingSettings settings = sampling_settings(args.generation);
     const std::int64_t cell_px = settings.resolution > 0 ? settings.resolution : engine->manifest().native_resolution;
 

@@ -9,14 +9,13 @@
 #include "common/error.h"
 #include "mix/cell_export.h"
 #include "mix/job_files.h"
+#include "io/output_folder.h"
 
 namespace facemix::cli {
 
 JobOutput::JobOutput(std::filesystem::path folder, const MixJob& job, CellName name)
     : folder_(std::move(folder)), job_(job), name_(std::move(name)) {
-    std::error_code error;
-    std::filesystem::create_directories(folder_, error);
-    if (error || !std::filesystem::is_directory(folder_)) throw InputError("Cannot create the output folder " + folder_.string() + ".");
+    create_output_folder(folder_);
 }
 
 std::string JobOutput::grid_cell_name(const MixJob& job, const CellRequest& cell) {

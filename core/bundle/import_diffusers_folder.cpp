@@ -1,6 +1,8 @@
 #include "bundle/importers.h"
 
 #include "common/error.h"
+#include "io/json_error.h"
+#include "io/json_integer.h"
 #include "io/weight_file.h"
 #include "nn/clip_names_hf.h"
 
@@ -43,13 +45,13 @@ NoiseSchedule schedule_from(const std::filesystem::path& config_path) {
     schedule.beta_start = json.value("beta_start", schedule.beta_start);
     schedule.beta_end = json.value("beta_end", schedule.beta_end);
     schedule.beta_schedule = json.value("beta_schedule", schedule.beta_schedule);
-    schedule.train_timesteps = json.value("num_train_timesteps", schedule.train_timesteps);
+    schedule.train_timesteps = json_whole_number<std::int64_t>(json, "num_train_timesteps", config_path.string(), 1, 100'000,
+                                                               schedule.train_timesteps);
     schedule.prediction = json.value("prediction_type", schedule.prediction);
     return schedule;
 }
 
-ModelBundle import(ModelSource& source, const ImportOptions& options) {
-    const auto& root = source.path();
+ModelBundle read_folder(const std::filesystem::path& root, ModelSource& source, const ImportOptions& options) {
     ModelBundle bundle;
     ModelManifest& m = bundle.manifest;
     if (std::filesystem::is_regular_file(root / "unet" / "config.json")) {
@@ -71,7 +73,7 @@ ModelBundle import(ModelSource& source, const ImportOptions& options) {
         const std::int64_t width = bundle.encoder.count("vision_model.post_layernorm.weight")
                                        ? bundle.encoder.at("vision_model.post_layernorm.weight").size(0)
                                        : 0;
-        const std::int64_t heads = json.value("num_attention_heads", std::int64_t{0});
+        const auto heads = json_whole_number<std::int64_t>(json, "num_attention_heads", config_path.string(), 1, 4096, 0);
         const std::int64_t head_width = heads > 0 && width % heads == 0 ? width / heads : options.clip_head_width;
         ClipVisionConfig config = infer_clip_vision_config(bundle.encoder, weights_path.string(), head_width);
         config.activation = json.value("hidden_act", "quick_gelu") == "gelu" ? ClipActivation::Gelu : ClipActivation::QuickGelu;
@@ -82,14 +84,23 @@ ModelBundle import(ModelSource& source, const ImportOptions& options) {
     }
     m.schedule = schedule_from(root / "scheduler" / "scheduler_config.json");
     if (m.unet && m.vae) {
-        const auto unet_json = read_json(root / "unet" / "config.json");
-        const std::int64_t latent_size = unet_json.value("sample_size", 64);
+        const auto unet_path = root / "unet" / "config.json";
+        const auto latent_size = json_whole_number<std::int64_t>(read_json(unet_path), "sample_size", unet_path.string(), 1, 1024, 64);
         m.native_resolution = latent_size << (m.vae->levels() - 1);
     }
     // sd-image-variations conditions on one CLIP image embedding of the whole picture.
     m.conditioning.tokens = tokens_or(options, {"image"});
     m.provenance = provenance_for(source, "diffusers");
     return bundle;
+}
+
+// A config value of the wrong type (a string for "beta_start") throws from nlohmann's value().
+ModelBundle import(ModelSource& source, const ImportOptions& options) {
+    try {
+        return read_folder(source.path(), source, options);
+    } catch (const nlohmann::json::exception& error) {
+        throw InputError(source.path().string() + " holds a malformed config (" + json_error_words(error) + ").");
+    }
 }
 
 }  // namespace

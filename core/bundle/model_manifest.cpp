@@ -1,6 +1,7 @@
 #include "bundle/model_manifest.h"
 
 #include "common/error.h"
+#include "io/json_error.h"
 #include "io/json_integer.h"
 
 #include <nlohmann/json.hpp>
@@ -102,7 +103,7 @@ ModelManifest manifest_from_json(const nlohmann::json& json, const std::string& 
         if (m.conditioning.tokens.empty()) throw InputError(what + ": the manifest names no condition tokens");
         return m;
     } catch (const nlohmann::json::exception& error) {
-        throw InputError(what + ": the bundle manifest is malformed (" + std::string(error.what()) + ")");
+        throw InputError(what + ": the bundle manifest is malformed (" + json_error_words(error) + ")");
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <thread>
 
@@ -24,6 +25,7 @@
 
 #include "common/error.h"
 #include "common/one_intra_op_thread.h"
+#include "io/json_integer.h"
 #include "io/safetensors.h"
 #include "train/synthetic_dataset.h"
 
@@ -88,14 +90,16 @@ TraitClassifierConfig config_from_json(const std::string& text, const std::files
     try {
         const auto json = nlohmann::json::parse(text);
         TraitClassifierConfig config;
-        config.resolution = json.at("resolution").get<int>();
-        config.width = json.at("width").get<int>();
-        config.steps = json.at("steps").get<std::int64_t>();
-        config.batch = json.at("batch").get<std::int64_t>();
+        const std::string what = path.string() + "'s trait classifier config";
+        config.resolution = json_whole_number<int>(json, "resolution", what, 8, 64);
+        config.width = json_whole_number<int>(json, "width", what, 1, 128);
+        config.steps = json_whole_number<std::int64_t>(json, "steps", what, 0, 100'000'000);
+        config.batch = json_whole_number<std::int64_t>(json, "batch", what, 1, 4096);
         config.lr = json.at("lr").get<double>();
         config.weight_decay = json.at("weight_decay").get<double>();
-        config.data_seed = json.at("data_seed").get<std::uint64_t>();
-        config.seed = json.at("seed").get<std::uint64_t>();
+        const auto any_seed = std::numeric_limits<std::uint64_t>::max();
+        config.data_seed = json_whole_number<std::uint64_t>(json, "data_seed", what, 0, any_seed);
+        config.seed = json_whole_number<std::uint64_t>(json, "seed", what, 0, any_seed);
         return config;
     } catch (const nlohmann::json::exception&) {
         throw InputError(path.string() + " holds an unreadable trait classifier config.");

@@ -1,18 +1,32 @@
 #include "io/atomic_file.h"
 
 #include <cerrno>
-#include <cstring>
+#include <cstdlib>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <stdexcept>
 #include <string>
 #include <unistd.h>
 
+#include "common/error.h"
+#include "io/output_folder.h"
+
 namespace facemix {
 namespace {
 
-[[noreturn]] void fail(const std::filesystem::path& path, const char* what) {
-    throw std::runtime_error("cannot write " + path.string() + ": " + what + " (" + std::strerror(errno) + ")");
+// "could not write out/x.png: no space left on device": one sentence in the words of errno. The path
+// is where the user pointed, so the failure is theirs to fix (a full disk, a read-only folder).
+[[noreturn]] void fail(const std::filesystem::path& path, int error) {
+    throw InputError("could not write " + path.string() + ": " + os_error_words(error) + ".");
+}
+
+// Tests point FACEMIX_TEST_WRITE_DEVICE at /dev/full to see a full disk (as root, permissions stop no
+// write, and a tmpfs cannot be mounted everywhere): the bytes go there instead of into the temporary.
+int data_fd(int temp_fd) {
+    const char* device = std::getenv("FACEMIX_TEST_WRITE_DEVICE");
+    if (device == nullptr || *device == '\0') return temp_fd;
+    const int fd = ::open(device, O_WRONLY | O_CLOEXEC);
+    return fd < 0 ? temp_fd : fd;
 }
 
 }  // namespace
@@ -20,26 +34,33 @@ namespace {
 void write_file_atomic(const std::filesystem::path& path, std::span<const unsigned char> data) {
     std::string temp = path.string() + ".XXXXXX.part";
     const int fd = ::mkstemps(temp.data(), 5);
-    if (fd < 0) fail(path, "cannot create a temporary file");
+    if (fd < 0) fail(path, errno);
+    const auto discard = [&](int error, int out) {
+        if (out != fd) ::close(out);
+        ::close(fd);
+        ::unlink(temp.c_str());
+        fail(path, error);
+    };
+    const int out = data_fd(fd);
     std::size_t written = 0;
     while (written < data.size()) {
-        const ssize_t n = ::write(fd, data.data() + written, data.size() - written);
+        const ssize_t n = ::write(out, data.data() + written, data.size() - written);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            ::close(fd);
-            ::unlink(temp.c_str());
-            fail(path, "write failed");
-        }
+        if (n <= 0) discard(n < 0 ? errno : ENOSPC, out);
         written += static_cast<std::size_t>(n);
     }
+    if (out != fd) ::close(out);
     ::fchmod(fd, 0644);
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    if (::fsync(fd) != 0) discard(errno, fd);
+    if (::close(fd) != 0) {
+        const int error = errno;
         ::unlink(temp.c_str());
-        fail(path, "flush failed");
+        fail(path, error);
     }
     if (::rename(temp.c_str(), path.c_str()) != 0) {
+        const int error = errno;
         ::unlink(temp.c_str());
-        fail(path, "rename failed");
+        fail(path, error);
     }
 }
 

@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "io/base64.h"
+#include "io/json_error.h"
 #include "io/json_integer.h"
 
 namespace facemix {
@@ -152,7 +153,7 @@ Recipe recipe_from_json(const nlohmann::json& json, const std::string& what) {
             throw InputError(what + "'s recipe has a condition that does not split into its tokens.");
         return r;
     } catch (const nlohmann::json::exception& error) {
-        throw InputError(what + " carries a malformed facemix recipe (" + std::string(error.what()) + ").");
+        throw InputError(what + " carries a malformed facemix recipe (" + json_error_words(error) + ").");
     }
 }
 

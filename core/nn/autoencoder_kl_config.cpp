@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "io/json_error.h"
 #include "io/json_integer.h"
 #include "nn/diffusers_config.h"
 
@@ -62,7 +63,7 @@ AutoencoderKLConfig AutoencoderKLConfig::from_diffusers_config(const json& confi
     try {
         vae = read_diffusers_config(config, what);
     } catch (const json::exception& error) {
-        throw InputError(what + " is not a usable diffusers AutoencoderKL config (" + error.what() + ")");
+        throw InputError(what + " is not a usable diffusers AutoencoderKL config (" + json_error_words(error) + ")");
     }
     vae.validate(what);
     return vae;
@@ -90,7 +91,7 @@ void from_json(const json& in, AutoencoderKLConfig& config) {
         read.norm_groups = json_integer<std::int64_t>(in.at("norm_groups"));
         in.at("scaling_factor").get_to(read.scaling_factor);
     } catch (const json::exception& error) {
-        throw InputError(what + " is incomplete or malformed (" + error.what() + ")");
+        throw InputError(what + " is incomplete or malformed (" + json_error_words(error) + ")");
     }
     read.validate(what);
     config = read;

@@ -1,6 +1,7 @@
 #include "nn/clip_vision_config.h"
 
 #include "common/error.h"
+#include "io/json_error.h"
 #include "io/json_integer.h"
 
 #include <string>
@@ -63,7 +64,7 @@ void from_json(const nlohmann::json& json, ClipVisionConfig& config) {
         read.validate();
         config = read;
     } catch (const nlohmann::json::exception& error) {
-        throw InputError(std::string("CLIP vision config is malformed: ") + error.what());
+        throw InputError("CLIP vision config is malformed: " + json_error_words(error));
     }
 }
 

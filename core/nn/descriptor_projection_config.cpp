@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "io/json_error.h"
 #include "io/json_integer.h"
 
 namespace facemix {
@@ -27,7 +28,7 @@ void from_json(const nlohmann::json& json, DescriptorProjectionConfig& config) {
         read.validate();
         config = read;
     } catch (const nlohmann::json::exception& error) {
-        throw InputError(std::string("descriptor projection config is malformed: ") + error.what());
+        throw InputError("descriptor projection config is malformed: " + json_error_words(error));
     }
 }
 

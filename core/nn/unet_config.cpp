@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "io/json_error.h"
 #include "io/json_integer.h"
 #include "nn/diffusers_config.h"
 
@@ -122,7 +123,7 @@ UNetConfig UNetConfig::from_diffusers_config(const json& config, const std::stri
     try {
         unet = read_diffusers_config(config, what);
     } catch (const json::exception& error) {
-        throw InputError(what + " is not a usable diffusers UNet config (" + error.what() + ")");
+        throw InputError(what + " is not a usable diffusers UNet config (" + json_error_words(error) + ")");
     }
     unet.validate(what);
     return unet;
@@ -162,7 +163,7 @@ void from_json(const json& in, UNetConfig& config) {
         in.at("flip_sin_to_cos").get_to(read.flip_sin_to_cos);
         in.at("freq_shift").get_to(read.freq_shift);
     } catch (const json::exception& error) {
-        throw InputError(what + " is incomplete or malformed (" + error.what() + ")");
+        throw InputError(what + " is incomplete or malformed (" + json_error_words(error) + ")");
     }
     read.validate(what);
     config = read;

@@ -14,8 +14,9 @@
 namespace facemix {
 
 ModelBundle read_fine_tune_bundle(const std::filesystem::path& path) {
-    if (!std::filesystem::is_regular_file(path))
-        throw InputError("The bundle to fine-tune, " + path.string() + ", does not exist.");
+    if (!std::filesystem::exists(path)) throw InputError("The bundle to fine-tune, " + path.string() + ", does not exist.");
+    if (std::filesystem::is_directory(path))
+        throw InputError(path.string() + " is a folder, not a facemix bundle: convert it into one with facemix convert first.");
     ModelBundle bundle = read_bundle(path);
     const ModelManifest& m = bundle.manifest;
     if (!m.vae || !m.encoder || !m.unet)

@@ -22,10 +22,12 @@
 #include "io/atomic_file.h"
 #include "io/content_hash.h"
 #include "io/image_file.h"
+#include "io/json_integer.h"
 #include "io/png_file.h"
 #include "io/safetensors.h"
 #include "io/unique_stems.h"
 #include "train/retrieval_pairs.h"
+#include "io/output_folder.h"
 
 namespace facemix {
 namespace {
@@ -85,7 +87,7 @@ PhotoRecord from_json(const nlohmann::json& json) {
     PhotoRecord record;
     record.source = json.at("source").get<std::string>();
     record.content_hash = json.at("content_hash").get<std::string>();
-    record.size = json.at("size").get<int>();
+    record.size = json_integer<int>(json.at("size"));
     for (const auto& entry : json.at("faces")) {
         PhotoFace face;
         face.file = entry.at("file").get<std::string>();
@@ -212,11 +214,8 @@ PhotoDatasetSummary build_photo_dataset(const PhotoDatasetOptions& options, cons
             photos.push_back(photo);
 
     const std::filesystem::path& out = options.output;
-    std::error_code error;
-    std::filesystem::create_directories(out / kRecordsFolder, error);
-    std::filesystem::create_directories(out / kFacesFolder, error);
-    if (error || !std::filesystem::is_directory(out / kFacesFolder))
-        throw InputError("cannot create the dataset folder " + out.string());
+    create_output_folder(out / kRecordsFolder);
+    create_output_folder(out / kFacesFolder);
 
     const std::size_t n = photos.size();
     UniqueStems unique;

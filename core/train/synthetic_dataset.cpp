@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "io/atomic_file.h"
 #include "io/image_file.h"
+#include "io/output_folder.h"
 
 #include <algorithm>
 #include <atomic>
@@ -173,10 +174,7 @@ SyntheticDatasetSummary write_synthetic_dataset(const SyntheticDatasetOptions& o
                                                 std::stop_token stop) {
     check_synthetic_options(options);
     const auto start = std::chrono::steady_clock::now();
-    std::error_code error;
-    std::filesystem::create_directories(options.output, error);
-    if (error || !std::filesystem::is_directory(options.output))
-        throw InputError("Cannot create the output folder " + options.output.string() + ".");
+    create_output_folder(options.output);
     const auto manifest_path = options.output / kManifestName;
     check_existing_manifest(manifest_path, options);
     write_file_atomic(manifest_path, manifest_json(options, false).dump(2) + "\n");

@@ -1,5 +1,6 @@
 #include "train/train_config.h"
 
+#include <concepts>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -9,6 +10,8 @@
 
 #include "bundle/random_bundle.h"
 #include "common/error.h"
+#include "io/json_error.h"
+#include "io/json_integer.h"
 
 namespace facemix {
 namespace {
@@ -61,9 +64,12 @@ template <typename T>
 void read_field(const nlohmann::json& json, const char* key, T& field, const std::string& what) {
     if (!json.contains(key)) return;
     try {
-        field = json.at(key).get<T>();
-    } catch (const nlohmann::json::exception&) {
-        throw InputError(what + ": \"" + key + "\" has the wrong type.");
+        if constexpr (std::integral<T> && !std::same_as<T, bool>)
+            field = json_integer<T>(json.at(key));
+        else
+            field = json.at(key).get<T>();
+    } catch (const nlohmann::json::exception& error) {
+        throw InputError(what + ": \"" + key + "\" has the wrong type (" + json_error_words(error) + ").");
     }
 }
 
@@ -244,8 +250,8 @@ TrainConfig load_train_config(const std::string& name_or_path) {
     nlohmann::json json;
     try {
         json = nlohmann::json::parse(text.str());
-    } catch (const nlohmann::json::exception& error) {
-        throw InputError("Training config " + path.string() + " is not valid JSON (" + error.what() + ").");
+    } catch (const nlohmann::json::parse_error& error) {
+        throw InputError("Training config " + path.string() + " is not valid JSON (near byte " + std::to_string(error.byte) + ").");
     }
     return train_config_from_json(json, "Training config " + path.string());
 }

@@ -43,6 +43,7 @@
 #include "train/fused_adamw.h"
 #include "train/loss_plot.h"
 #include "train/token_dropout.h"
+#include "io/output_folder.h"
 
 namespace facemix {
 namespace {
@@ -281,7 +282,7 @@ Trainer::Trainer(TrainConfig config, const std::filesystem::path& data, const st
     s.optimizer = std::make_unique<FusedAdamW>(
         s.params, torch::optim::AdamWOptions(s.config.lr).weight_decay(s.config.weight_decay));
 
-    std::filesystem::create_directories(run);
+    create_output_folder(run);
     const auto state_file = state_path(run);
     std::vector<std::string> kept_rows;
     if (std::filesystem::exists(state_file)) {
@@ -477,7 +478,7 @@ std::filesystem::path Trainer::write_sample_grid() {
     char name[64];
     std::snprintf(name, sizeof name, "step_%07lld.png", static_cast<long long>(s.step));
     const std::filesystem::path path = s.run / "samples" / name;
-    std::filesystem::create_directories(path.parent_path());
+    create_output_folder(path.parent_path());
     write_contact_sheet(path, face_thumbs, background_thumbs, cells, "failed", tile);
     return path;
 }

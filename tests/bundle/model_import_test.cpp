@@ -129,23 +129,57 @@ TEST(ModelImport, ClipFilesInEitherNamingBecomeEncoderOnlyModels) {
     }
 }
 
+// The tiny golden networks as a diffusers folder: unet/, vae/, image_encoder/ and scheduler/.
+void write_tiny_diffusers_folder(const std::filesystem::path& folder) {
+    for (const char* part : {"unet", "vae", "image_encoder", "scheduler"}) std::filesystem::create_directory(folder / part);
+    std::filesystem::copy_file(kFixtures / "unet" / "config.json", folder / "unet" / "config.json");
+    std::filesystem::copy_file(kFixtures / "unet" / "diffusion_pytorch_model.safetensors", folder / "unet" / "diffusion_pytorch_model.safetensors");
+    std::filesystem::copy_file(kFixtures / "vae" / "config.json", folder / "vae" / "config.json");
+    std::filesystem::copy_file(kFixtures / "vae" / "diffusion_pytorch_model.safetensors", folder / "vae" / "diffusion_pytorch_model.safetensors");
+    std::filesystem::copy_file(kFixtures / "clip" / "quick_gelu_hf.safetensors", folder / "image_encoder" / "model.safetensors");
+    std::ofstream(folder / "image_encoder" / "config.json") << R"({"hidden_act": "quick_gelu", "num_attention_heads": 2})";
+    std::ofstream(folder / "scheduler" / "scheduler_config.json") << R"({"beta_start": 0.001, "beta_end": 0.02, "num_train_timesteps": 500})";
+}
+
 TEST(ModelImport, DiffusersFolderWithUNetVaeAndImageEncoder) {
     test::TempDir folder;
-    for (const char* part : {"unet", "vae", "image_encoder", "scheduler"}) std::filesystem::create_directory(folder.path() / part);
-    std::filesystem::copy_file(kFixtures / "unet" / "config.json", folder.path() / "unet" / "config.json");
-    std::filesystem::copy_file(kFixtures / "unet" / "diffusion_pytorch_model.safetensors", folder.path() / "unet" / "diffusion_pytorch_model.safetensors");
-    std::filesystem::copy_file(kFixtures / "vae" / "config.json", folder.path() / "vae" / "config.json");
-    std::filesystem::copy_file(kFixtures / "vae" / "diffusion_pytorch_model.safetensors", folder.path() / "vae" / "diffusion_pytorch_model.safetensors");
-    std::filesystem::copy_file(kFixtures / "clip" / "quick_gelu_hf.safetensors", folder.path() / "image_encoder" / "model.safetensors");
-    std::ofstream(folder.path() / "image_encoder" / "config.json") << R"({"hidden_act": "quick_gelu", "num_attention_heads": 2})";
-    std::ofstream(folder.path() / "scheduler" / "scheduler_config.json") << R"({"beta_start": 0.001, "beta_end": 0.02, "num_train_timesteps": 500})";
-
+    write_tiny_diffusers_folder(folder.path());
     const ModelBundle bundle = import_model(folder.path(), tiny_sizes());
     EXPECT_EQ(bundle.manifest.provenance.source_format, "diffusers");
     EXPECT_EQ(bundle.manifest.conditioning.tokens, std::vector<std::string>{"image"});
     EXPECT_EQ(bundle.manifest.schedule.train_timesteps, 500);
     EXPECT_DOUBLE_EQ(bundle.manifest.schedule.beta_end, 0.02);
     expect_matches_references(bundle, 1e-4);
+}
+
+// The folder's whole numbers (sample_size, num_train_timesteps, num_attention_heads) go through
+// io/json_integer.h: 1e300 or -5.0 is a sentence naming the file and the key, never a cast or a shift.
+TEST(ModelImport, DiffusersConfigsRefuseHugeNegativeAndFractionalWholeNumbers) {
+    const auto refusal = [](const std::string& part, const char* key, const nlohmann::json& value) -> std::string {
+        test::TempDir folder;
+        write_tiny_diffusers_folder(folder.path());
+        const auto config_path = folder.path() / part;
+        nlohmann::json config = nlohmann::json::parse(std::ifstream(config_path));
+        config[key] = value;
+        std::ofstream(config_path) << config.dump();
+        try {
+            import_model(folder.path(), tiny_sizes());
+        } catch (const InputError& error) {
+            std::string message = error.what();  // the folder is a fresh temp name
+            const std::string root = folder.path().string() + "/";
+            for (auto at = message.find(root); at != std::string::npos; at = message.find(root)) message.erase(at, root.size());
+            return message;
+        }
+        return "accepted";
+    };
+    EXPECT_EQ(refusal("unet/config.json", "sample_size", 1e300),
+              "unet/config.json: \"sample_size\" must be a whole number from 1 to 1024, not 1e+300.");
+    EXPECT_EQ(refusal("scheduler/scheduler_config.json", "num_train_timesteps", -5.0),
+              "scheduler/scheduler_config.json: \"num_train_timesteps\" must be a whole number from 1 to 100000, not -5.0.");
+    EXPECT_EQ(refusal("image_encoder/config.json", "num_attention_heads", 2.5),
+              "image_encoder/config.json: \"num_attention_heads\" must be a whole number from 1 to 4096, not 2.5.");
+    EXPECT_NE(refusal("scheduler/scheduler_config.json", "beta_start", "small").find(" holds a malformed config (a number was expected, not a string)."),
+              std::string::npos);
 }
 
 TEST(ModelBundleFile, ConvertedBundleComputesWhatTheCheckpointComputes) {

@@ -5,6 +5,8 @@
 #include <iostream>
 #include <iterator>
 
+#include <nlohmann/json.hpp>
+
 #include <ATen/ops/zeros.h>
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
@@ -138,6 +140,36 @@ TEST(TraitClassifier, RefusesFilesThatAreNotClassifiers) {
     TraitClassifierConfig config;
     config.resolution = 48;
     EXPECT_THROW(TraitClassifier{config}, InputError);
+}
+
+// The config in a classifier file is read through io/json_integer.h: a whole number too large, negative
+// or fractional is one sentence naming the file and the setting.
+TEST(TraitClassifier, RefusesAConfigWithHugeNegativeOrFractionalWholeNumbers) {
+    const test::TempDir folder;
+    TraitClassifierConfig config = test::test_classifier_config();
+    config.steps = 0;
+    TraitClassifier(config).save(folder.path() / "good.safetensors");
+    const SafetensorsFile good = SafetensorsFile::open(folder.path() / "good.safetensors");
+    const auto refusal = [&](const char* key, double value) -> std::string {
+        TensorMetadata meta = good.metadata();
+        auto json = nlohmann::json::parse(meta.at("config"));
+        json[key] = value;
+        meta["config"] = json.dump();
+        const auto path = folder.path() / (std::string(key) + ".safetensors");
+        write_safetensors(path, good.read_all(), meta);
+        try {
+            TraitClassifier::load(path);
+        } catch (const InputError& error) {
+            return error.what();
+        }
+        return "accepted";
+    };
+    const std::string file = (folder.path() / "steps.safetensors").string();
+    EXPECT_EQ(refusal("steps", 1e300),
+              file + "'s trait classifier config: \"steps\" must be a whole number from 0 to 100000000, not 1e+300.");
+    EXPECT_NE(refusal("seed", -5.0).find("\"seed\" must be a whole number from 0 to 18446744073709551615, not -5.0."),
+              std::string::npos);
+    EXPECT_NE(refusal("resolution", 32.5).find("\"resolution\" must be a whole number from 8 to 64, not 32.5."), std::string::npos);
 }
 
 }  // namespace

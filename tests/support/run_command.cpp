@@ -30,9 +30,12 @@ std::string slurp(const std::filesystem::path& path) {
 
 }  // namespace
 
-CommandResult run_facemix(const std::vector<std::string>& arguments) {
+CommandResult run_facemix(const std::vector<std::string>& arguments, const RunOptions& options) {
     TempDir capture;
-    std::string command = quoted(FACEMIX_CLI_PATH);
+    std::string command;
+    if (!options.environment.empty()) command += "env " + quoted(options.environment) + " ";
+    if (options.timeout_s > 0) command += "timeout -k 5 " + std::to_string(options.timeout_s) + " ";
+    command += quoted(FACEMIX_CLI_PATH);
     for (const auto& argument : arguments) command += " " + quoted(argument);
     command += " >" + quoted((capture.path() / "out").string()) + " 2>" + quoted((capture.path() / "err").string()) + " </dev/null";
     const int status = std::system(command.c_str());

@@ -12,7 +12,14 @@ struct CommandResult {
     std::string err;
 };
 
+struct RunOptions {
+    int timeout_s = 0;        // > 0: killed after this long; the exit code is then kTimedOut
+    std::string environment;  // "NAME=value" set for the command only
+};
+// The exit code of a run that took longer than its timeout (coreutils' timeout); a signal gives 128+n.
+inline constexpr int kTimedOut = 124;
+
 // Runs the facemix CLI built with the tests with these arguments, capturing both streams.
-CommandResult run_facemix(const std::vector<std::string>& arguments);
+CommandResult run_facemix(const std::vector<std::string>& arguments, const RunOptions& options = {});
 
 }  // namespace facemix::test

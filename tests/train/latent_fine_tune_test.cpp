@@ -5,6 +5,7 @@
 #include "mix/mix_engine.h"
 #include "support/test_data.h"
 #include "support/tiny_training.h"
+#include "support/input_error.h"
 #include "train/face_pair_dataset.h"
 #include "train/latent_cache.h"
 #include "train/latent_target.h"
@@ -60,14 +61,7 @@ TrainerOptions fine_tune(const std::filesystem::path& init, const std::filesyste
     return options;
 }
 
-std::string input_error(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const InputError& error) {
-        return error.what();
-    }
-    return "(no InputError)";
-}
+using test::input_error;
 
 
 double max_difference(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }

@@ -4,8 +4,10 @@
 #include "common/one_intra_op_thread.h"
 #include "io/image_file.h"
 #include "mix/mix_engine.h"
+#include "support/full_disk.h"
 #include "support/test_data.h"
 #include "support/tiny_training.h"
+#include "support/input_error.h"
 #include "train/face_pair_dataset.h"
 #include "train/train_config.h"
 #include "train/trainer.h"
@@ -139,13 +141,41 @@ TEST(Trainer, ResumeContinuesBitIdenticallyAndTheBundleGeneratesInMixEngine) {
     EXPECT_TRUE(std::filesystem::exists(straight.path() / "loss.png"));
 }
 
-std::string input_error(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const InputError& error) {
-        return error.what();
+using test::input_error;
+
+// A checkpoint that cannot be written (here a full disk) is one sentence naming the file, and the run
+// folder keeps the previous checkpoint whole, with no temporary beside it.
+TEST(Trainer, ACheckpointOnAFullDiskIsOneSentenceAndKeepsThePreviousOne) {
+    const OneIntraOpThread one_thread;
+    test::TempDir run;
+    Trainer trainer(tiny_config(2), tiny_dataset(), run.path());
+    trainer.train_step();
+    trainer.save_checkpoint();
+    const auto before = test::files_below(run.path());
+    const auto bundle_size = std::filesystem::file_size(Trainer::bundle_path(run.path()));
+    trainer.train_step();
+    {
+        const test::FullDisk full;
+        const std::string message = input_error([&] { trainer.save_checkpoint(); });
+        EXPECT_EQ(message.rfind("could not write " + run.path().string() + "/", 0), 0u) << message;
+        EXPECT_NE(message.find(": no space left on device."), std::string::npos) << message;
     }
-    return "(no InputError)";
+    EXPECT_EQ(test::files_below(run.path()), before);
+    EXPECT_EQ(std::filesystem::file_size(Trainer::bundle_path(run.path())), bundle_size);
+    EXPECT_NO_THROW(read_bundle(Trainer::bundle_path(run.path())));
+}
+
+// Whole-number settings go through io/json_integer.h: a float too large for them, negative for an
+// unsigned one, or with a fraction, is one sentence naming the setting, never a cast.
+TEST(TrainConfig, WholeNumberSettingsRefuseHugeNegativeAndFractionalFloats) {
+    EXPECT_EQ(input_error([] { train_config_from_json({{"steps", 1e300}}, "c.json"); }),
+              "c.json: \"steps\" has the wrong type (a whole number from -9223372036854775808 to 9223372036854775807 was "
+              "expected, not 1e+300).");
+    EXPECT_EQ(input_error([] { train_config_from_json({{"seed", -5.0}}, "c.json"); }),
+              "c.json: \"seed\" has the wrong type (a whole number from 0 to 18446744073709551615 was expected, not -5).");
+    EXPECT_NE(input_error([] { train_config_from_json({{"batch", 2.5}}, "c.json"); }).find("\"batch\" has the wrong type"),
+              std::string::npos);
+    EXPECT_EQ(train_config_from_json({{"steps", 40.0}}, "c.json").steps, 40);
 }
 
 TEST(TrainConfig, BadConfigsAreRefusedWithASentenceNamingTheSetting) {
