@@ -1,4 +1,4 @@
-// fuzz-sources: core/bundle/model_manifest.cpp core/diffusion/noise_schedule_config.cpp core/nn/unet_config.cpp core/nn/autoencoder_kl_config.cpp core/nn/clip_vision_config.cpp core/nn/descriptor_projection_config.cpp core/nn/diffusers_config.cpp core/align/face_box.cpp
+// fuzz-sources: core/bundle/model_manifest.cpp core/diffusion/noise_schedule_config.cpp core/nn/unet_config.cpp core/nn/autoencoder_kl_config.cpp core/nn/clip_vision_config.cpp core/nn/descriptor_projection_config.cpp core/nn/diffusers_config.cpp core/align/face_box.cpp core/io/json_error.cpp
 // fuzz-packages: opencv4
 // Feeds arbitrary bytes, as the JSON a bundle keeps under its "facemix" metadata key, to what
 // model_bundle.cpp reads it with: the JSON parse, then manifest_from_json with each network's config

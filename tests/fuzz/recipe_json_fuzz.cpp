@@ -1,4 +1,4 @@
-// fuzz-sources: core/mix/recipe.cpp core/io/base64.cpp
+// fuzz-sources: core/mix/recipe.cpp core/io/base64.cpp core/io/json_error.cpp
 // Feeds arbitrary bytes as the "facemix" text of a PNG to what `facemix replay` reads a recipe with:
 // JSON syntax, then every field of the recipe. A recipe or an InputError are the only outcomes.
 

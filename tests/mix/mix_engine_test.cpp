@@ -84,8 +84,9 @@ TEST(MixEngine, SameSeedSameMachineIsBitIdenticalAndReplayRebuildsTheBatch) {
         EXPECT_EQ(max_difference(first[k].image, again[k].image), 0.0) << "cell " << k;
         EXPECT_EQ(first[k].recipe.batch_cells, 4u);
         EXPECT_EQ(max_difference(tiny_engine().replay(first[k].recipe, {}, std::stop_token()), first[k].image), 0.0) << "cell " << k;
-        // The CPU's kernels do not depend on the batch at all; CUDA's may move a cell by a level.
-        EXPECT_LE(max_difference(first[k].image, alone[k].image), test_target().device.is_cpu() ? 0.0 : 2.0) << "cell " << k;
+        // A cell alone is another matrix shape, and gemm kernels (LibTorch's MKL on the CPU, cuBLAS) pick
+        // their blocking by shape, so a pixel may move a level or two; replay rebuilds the batch, so it stays exact.
+        EXPECT_LE(max_difference(first[k].image, alone[k].image), test_target().device.is_cpu() ? 1.0 : 2.0) << "cell " << k;
     }
 }
 
