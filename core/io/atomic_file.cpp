@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
-#include "io/output_folder.h"
+#include "io/os_error.h"
 
 namespace facemix {
 namespace {
@@ -22,11 +22,13 @@ namespace {
 
 // Tests point FACEMIX_TEST_WRITE_DEVICE at /dev/full to see a full disk (as root, permissions stop no
 // write, and a tmpfs cannot be mounted everywhere): the bytes go there instead of into the temporary.
+// Read at every write, because the in-process tests set it for a scope; beside the fsync that follows,
+// a getenv costs nothing. Returns -1 with errno set when the device cannot be opened, so such a write
+// fails instead of letting a test pass on a disk that was never full.
 int data_fd(int temp_fd) {
     const char* device = std::getenv("FACEMIX_TEST_WRITE_DEVICE");
     if (device == nullptr || *device == '\0') return temp_fd;
-    const int fd = ::open(device, O_WRONLY | O_CLOEXEC);
-    return fd < 0 ? temp_fd : fd;
+    return ::open(device, O_WRONLY | O_CLOEXEC);
 }
 
 }  // namespace
@@ -42,6 +44,7 @@ void write_file_atomic(const std::filesystem::path& path, std::span<const unsign
         fail(path, error);
     };
     const int out = data_fd(fd);
+    if (out < 0) discard(errno, fd);
     std::size_t written = 0;
     while (written < data.size()) {
         const ssize_t n = ::write(out, data.data() + written, data.size() - written);

@@ -1,19 +1,11 @@
 #include "io/output_folder.h"
 
-#include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <system_error>
 
 #include "common/error.h"
+#include "io/os_error.h"
 
 namespace facemix {
-
-std::string os_error_words(int error) {
-    std::string words = std::strerror(error);
-    if (!words.empty()) words[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(words[0])));
-    return words;
-}
 
 void create_output_folder(const std::filesystem::path& folder) {
     std::error_code error;

@@ -1,12 +1,8 @@
 #pragma once
 
 #include <filesystem>
-#include <string>
 
 namespace facemix {
-
-// errno in words for the end of a sentence: "no space left on device", "not a directory".
-std::string os_error_words(int error);
 
 // Creates `folder` and its parents, or throws InputError, one sentence naming it and why it cannot be
 // ("could not create the folder out/run: not a directory." when a parent is a file). Every command's

@@ -1,4 +1,4 @@
-// fuzz-sources: core/io/image_file.cpp core/io/image_header.cpp core/io/atomic_file.cpp core/io/output_folder.cpp
+// fuzz-sources: core/io/image_file.cpp core/io/image_header.cpp core/io/atomic_file.cpp core/io/os_error.cpp
 // fuzz-packages: opencv4
 // Feeds arbitrary bytes, as a whole file, to decode_image: format sniffing, the declared size checked
 // against the limits before any decoder runs, truncation, then OpenCV's decoders. An 8-bit BGR image

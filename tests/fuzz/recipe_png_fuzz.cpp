@@ -1,4 +1,4 @@
-// fuzz-sources: core/io/png_file.cpp core/io/png_chunks.cpp core/io/atomic_file.cpp core/io/output_folder.cpp core/mix/recipe.cpp core/io/base64.cpp core/io/json_error.cpp
+// fuzz-sources: core/io/png_file.cpp core/io/png_chunks.cpp core/io/atomic_file.cpp core/io/os_error.cpp core/mix/recipe.cpp core/io/base64.cpp core/io/json_error.cpp
 // fuzz-packages: libpng zlib opencv4
 // Feeds arbitrary bytes, as a whole file, to what `facemix replay` does with a PNG: its text chunks
 // read and decompressed (zTXt, compressed iTXt) under the text cap, then the recipe among them.
