@@ -71,12 +71,13 @@ MixEngine::MixEngine(const ModelBundle& bundle, std::string model_name, ComputeT
     networks_.encoder->to(target_.device);
     if (networks_.face_projection) networks_.face_projection->to(target_.device);
     embedder_ = std::make_unique<SourceEmbedder>(networks_.encoder, manifest_.conditioning, target_, networks_.face_projection);
+    one_thread_ = one_thread_for(*networks_.unet, target_);
 }
 
-bool MixEngine::runs_on_one_thread() const {
-    if (!target_.device.is_cpu()) return false;
+bool MixEngine::one_thread_for(const UNet& unet, const ComputeTarget& target) {
+    if (!target.device.is_cpu()) return false;
     std::int64_t weights = 0;
-    for (const auto& parameter : networks_.unet->parameters()) weights += parameter.numel();
+    for (const auto& parameter : unet.parameters()) weights += parameter.numel();
     return weights < kOneThreadUNetWeights;
 }
 
@@ -183,7 +184,9 @@ void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_
         const std::vector<CellRequest> batch(ready.begin() + static_cast<std::ptrdiff_t>(begin), ready.begin() + static_cast<std::ptrdiff_t>(end));
         std::vector<CellInput> inputs;
         for (std::size_t k = begin; k < end; ++k) inputs.push_back({conditions[k], ready[k].seed, init});
-        const auto finish = [&](const std::vector<std::size_t>& members) {
+        // Sampling failures are the cell's; the callbacks run outside the try, so a cell that cannot be
+        // written (a full disk) stops the job there instead of being sampled again alone and failing again.
+        const auto sample = [&](const std::vector<std::size_t>& members) {
             std::vector<CellInput> group;
             for (const auto k : members) group.push_back(inputs[k]);
             progress.batch_cells = group.size();
@@ -194,15 +197,18 @@ void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_
             };
             const std::vector<at::Tensor> images = sample_cells(networks_, manifest_, target_, group, job.settings, on_step, stop, stats);
             progress.step = 0;
+            std::vector<CellResult> results;
             for (std::size_t i = 0; i < members.size(); ++i) {
                 const auto k = members[i];
-                report({batch[k], tensor_to_image(images[i]), recipe_for(job, batch[k], inputs[k].condition, members.size()), {}});
+                results.push_back({batch[k], tensor_to_image(images[i]), recipe_for(job, batch[k], inputs[k].condition, members.size()), {}});
             }
+            return results;
         };
         std::vector<std::size_t> all(batch.size());
         for (std::size_t k = 0; k < all.size(); ++k) all[k] = k;
+        std::vector<CellResult> finished;
         try {
-            finish(all);
+            finished = sample(all);
         } catch (const Cancelled&) {
             throw;
         } catch (const std::exception& error) {
@@ -212,15 +218,20 @@ void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_
             }
             // Retry one by one: one bad cell (or a batch too large for memory) must not take the others down.
             for (const auto k : all) {
+                std::vector<CellResult> alone;
                 try {
-                    finish({k});
+                    alone = sample({k});
                 } catch (const Cancelled&) {
                     throw;
                 } catch (const std::exception& single_error) {
                     fail(batch[k], first_line(single_error.what()));
+                    continue;
                 }
+                report(std::move(alone.front()));
             }
+            continue;
         }
+        for (auto& result : finished) report(std::move(result));
     }
 }
 

@@ -57,11 +57,12 @@ public:
     const ModelNetworks& networks() const { return networks_; }  // for benchmarks that time the bare networks
     // Whether jobs run on one intra-op thread: a small network on the CPU, whose ops are too short to
     // share (mix_engine.cpp says where the line is and why).
-    bool runs_on_one_thread() const;
+    bool runs_on_one_thread() const { return one_thread_; }
 
     // Runs every cell of the job, `batch_cells` at a time. A cell whose sources cannot be embedded, or
     // whose batch fails and then fails again alone, is reported with its error while the others go on.
     // Throws Cancelled when `stop` is requested (within one UNet call); cells reported before stay valid.
+    // An exception from a callback (a cell that could not be written) ends the job and reaches the caller.
     // Throws InputError for settings or sources that make the whole job impossible.
     void run(const MixJob& job, const MixCallbacks& callbacks, std::stop_token stop, SamplingStats* stats = nullptr);
 
@@ -73,6 +74,7 @@ public:
 private:
     at::Tensor condition_for(const MixJob& job, const CellRequest& cell);
     Recipe recipe_for(const MixJob& job, const CellRequest& cell, const at::Tensor& condition, std::size_t batch_cells) const;
+    static bool one_thread_for(const UNet& unet, const ComputeTarget& target);
 
     ModelManifest manifest_;
     std::vector<TokenSpec> layout_;  // what each condition token embeds, from the manifest
@@ -81,6 +83,7 @@ private:
     ComputeTarget target_;
     ModelNetworks networks_;
     std::unique_ptr<SourceEmbedder> embedder_;
+    bool one_thread_ = false;
 };
 
 }  // namespace facemix

@@ -8,6 +8,7 @@
 #include "io/image_file.h"
 #include "io/png_file.h"
 #include "mix/cell_export.h"
+#include "support/full_disk.h"
 #include "support/run_command.h"
 #include "support/test_data.h"
 #include "support/tiny_model.h"
@@ -98,6 +99,23 @@ TEST_F(MixCli, ABrokenPhotoIsReportedAndTheRestIsMixed) {
     EXPECT_EQ(result.exit_code, 1);
     EXPECT_NE(result.err.find("broken.png"), std::string::npos) << result.err;
     EXPECT_TRUE(std::filesystem::exists(out.path() / "grid" / "r01c01_source0_x_source1.png"));
+}
+
+// On a full disk the first cell that cannot be written ends the job with one sentence, instead of a
+// line per cell with every cell sampled a second time.
+TEST_F(MixCli, AFullDiskStopsAtTheFirstCellWithOneSentence) {
+    test::TempDir out;
+    const auto result = test::run_facemix(args({"mix", "--faces", source(0), source(1), "--backgrounds", source(2), source(0), "-o",
+                                                (out.path() / "grid").string(), "--batch", "4"}),
+                                          {0, test::kFullDiskEnvironment});
+    EXPECT_EQ(result.exit_code, 1);
+    // The model line comes first, then one sentence and nothing after it.
+    const std::string sentence =
+        "facemix: could not write " + (out.path() / "grid" / "r01c01_source0_x_source2.png").string() + ": no space left on device.\n";
+    ASSERT_GE(result.err.size(), sentence.size()) << result.err;
+    EXPECT_EQ(result.err.substr(result.err.size() - sentence.size()), sentence) << result.err;
+    EXPECT_EQ(result.err.find("facemix:"), result.err.size() - sentence.size()) << result.err;
+    EXPECT_TRUE(test::files_below(out.path() / "grid").empty());
 }
 
 TEST_F(MixCli, InterpolateWritesFramesAStripAndAnAnimation) {

@@ -119,6 +119,28 @@ TEST(MixEngine, AFailedCellDoesNotStopTheGrid) {
     EXPECT_EQ(failed, 2u);
 }
 
+// A cell that cannot be written (a full disk) is not the cell's fault: sampling it again alone would
+// fail the same way once per cell, so the job ends at the first one and the error reaches the caller.
+TEST(MixEngine, ACallbackThatThrowsEndsTheJobWithoutSamplingAgain) {
+    MixJob job = grid_job(2, 2);
+    job.batch_cells = 4;
+    SamplingStats stats;
+    std::size_t calls = 0;
+    MixCallbacks callbacks{[&](const CellResult&) {
+                               ++calls;
+                               throw std::runtime_error("could not write out/cell.png: no space left on device.");
+                           },
+                           {}};
+    try {
+        tiny_engine().run(job, callbacks, std::stop_token(), &stats);
+        FAIL() << "the callback's error did not reach the caller";
+    } catch (const std::runtime_error& error) {
+        EXPECT_STREQ(error.what(), "could not write out/cell.png: no space left on device.");
+    }
+    EXPECT_EQ(calls, 1u);
+    EXPECT_EQ(stats.unet_calls, job.settings.steps);  // the batch of four, once
+}
+
 TEST(MixEngine, CancelTakesEffectBeforeTheNextUNetCall) {
     MixJob job = grid_job(1, 2);
     job.settings.steps = 20;
