@@ -2,7 +2,7 @@
 # its own optimised copy (MKL on x86). The dynamic linker binds such a call to the first library in
 # the executable's search order that exports the symbol, and dlib's imported target names Debian's
 # libblas.so (the unoptimised netlib reference by default) ahead of LibTorch. Every Linear layer and
-# attention product then ran the reference gemm (see tests/nn/blas_binding_test.cpp, which checks
+# attention product then ran the reference gemm (see tests/tensor/blas_binding_test.cpp, which checks
 # the binding). dlib's templates do call BLAS from our own objects (cblas_dgemm, dgesvd_), so the
 # system BLAS stays on the link line, just after libtorch_cpu: LibTorch's copy wins every lookup,
 # and what it lacks (the cblas_ and LAPACK entry points) still comes from Debian's libraries.
