@@ -6,13 +6,11 @@
 # the binding). dlib's templates do call BLAS from our own objects (cblas_dgemm, dgesvd_), so the
 # system BLAS stays on the link line, just after libtorch_cpu: LibTorch's copy wins every lookup,
 # and what it lacks (the cblas_ and LAPACK entry points) still comes from Debian's libraries.
-# libstdc++ goes first for the reason FacemixTorch.cmake gives (LibTorch's broken std::filesystem).
 get_target_property(_dlib_links dlib::dlib INTERFACE_LINK_LIBRARIES)
 set(_system_blas ${_dlib_links})
 list(FILTER _system_blas INCLUDE REGEX "/lib(blas|lapack)\\.so$")
 list(FILTER _dlib_links EXCLUDE REGEX "/lib(blas|lapack)\\.so$")
 add_library(facemix_blas INTERFACE)
-# One flag, not separate items: CMake would drop the push/pop pair and libstdc++ as duplicates.
-target_link_libraries(facemix_blas INTERFACE "-Wl,--push-state,--no-as-needed,-lstdc++,${FACEMIX_LIBTORCH_CPU},--pop-state"
-                                             ${_system_blas})
+facemix_first_in_search_order(_facemix_torch_blas_first "${FACEMIX_LIBTORCH_CPU}")
+target_link_libraries(facemix_blas INTERFACE "${_facemix_torch_blas_first}" ${_system_blas})
 set_target_properties(dlib::dlib PROPERTIES INTERFACE_LINK_LIBRARIES "${_dlib_links};facemix_blas")

@@ -31,10 +31,11 @@ if(FACEMIX_BUNDLE_TORCH)
   find_library(FACEMIX_BUNDLE_C10 c10 PATHS "${FACEMIX_TORCH_LIBDIR}" NO_DEFAULT_PATH REQUIRED)
   # Link the CPU half only. libtorch.so exists to pull in libtorch_cuda.so (and with it ~3 GB of CUDA
   # libraries); without it CUDA's hooks are never registered and facemix sees no GPU, which is the
-  # point. The libstdc++-first rule is FacemixTorch.cmake's, repeated because the link list is replaced.
+  # point. The link list is replaced, so the libstdc++-first flag is named again.
+  facemix_first_in_search_order(_facemix_stdlib_first)
   if(TARGET torch)
     set_property(TARGET facemix_torch PROPERTY INTERFACE_LINK_LIBRARIES
-      "-Wl,--push-state,--no-as-needed" stdc++ "-Wl,--pop-state" torch_cpu_library)
+      "${_facemix_stdlib_first}" torch_cpu_library)
     # Compile exactly as a developer build does (TorchConfig's definitions, include folders and options
     # of the whole CUDA build, read transitively): the packaged objects are then the tested ones, and
     # ccache serves them from the developer builds instead of recompiling every LibTorch file.
@@ -43,7 +44,7 @@ if(FACEMIX_BUNDLE_TORCH)
     target_compile_options(facemix_torch INTERFACE $<TARGET_PROPERTY:torch,INTERFACE_COMPILE_OPTIONS>)
   else()
     set_property(TARGET facemix_torch PROPERTY INTERFACE_LINK_LIBRARIES
-      "-Wl,--push-state,--no-as-needed" stdc++ "-Wl,--pop-state" "${FACEMIX_BUNDLE_TORCH_CPU}" "${FACEMIX_BUNDLE_C10}")
+      "${_facemix_stdlib_first}" "${FACEMIX_BUNDLE_TORCH_CPU}" "${FACEMIX_BUNDLE_C10}")
   endif()
   set_target_properties(${FACEMIX_EXECUTABLES} PROPERTIES INSTALL_RPATH "$ORIGIN/../${FACEMIX_PRIVATE_LIBDIR}")
   message(STATUS "facemix: packaging build; LibTorch CPU libraries from ${FACEMIX_TORCH_LIBDIR} go into ${FACEMIX_PRIVATE_LIBDIR}")

@@ -8,11 +8,20 @@ if(NOT DEFINED ENV{TORCH_CUDA_ARCH_LIST})
   set(ENV{TORCH_CUDA_ARCH_LIST} "8.0;9.0")
 endif()
 find_package(Torch QUIET)
+# facemix_first_in_search_order(<variable> [library...]) sets <variable> to one link flag that puts
+# libstdc++, then the given libraries, first in the dynamic symbol search order. libtorch.so exports
+# its own copy of std::filesystem, and some of those symbols are broken (remove_all jumps to address
+# 0): with libstdc++ first every library, LibTorch included, uses the real one. One flag rather than
+# separate items, because CMake would drop the push/pop pair and a repeated library as duplicates.
+function(facemix_first_in_search_order variable)
+  set(libraries -lstdc++ ${ARGN})
+  list(JOIN libraries "," libraries)
+  set(${variable} "-Wl,--push-state,--no-as-needed,${libraries},--pop-state" PARENT_SCOPE)
+endfunction()
+
 add_library(facemix_torch INTERFACE)
-# libtorch.so exports its own copy of std::filesystem, and some of those symbols are broken
-# (remove_all jumps to address 0). Naming libstdc++ before LibTorch in the link puts it first in the
-# dynamic symbol search order, so every library, LibTorch included, uses the real one.
-target_link_libraries(facemix_torch INTERFACE "-Wl,--push-state,--no-as-needed" stdc++ "-Wl,--pop-state")
+facemix_first_in_search_order(_facemix_stdlib_first)
+target_link_libraries(facemix_torch INTERFACE "${_facemix_stdlib_first}")
 if(Torch_FOUND)
   find_library(FACEMIX_LIBTORCH_CPU torch_cpu PATHS "${TORCH_INSTALL_PREFIX}/lib" NO_DEFAULT_PATH REQUIRED)
   target_link_libraries(facemix_torch INTERFACE ${TORCH_LIBRARIES})
