@@ -5,6 +5,7 @@
 #include "io/atomic_file.h"
 #include "io/image_file.h"
 #include "io/output_folder.h"
+#include "train/stream_seed.h"
 
 #include <algorithm>
 #include <atomic>
@@ -24,18 +25,6 @@ namespace {
 
 constexpr const char* kManifestName = "dataset.json";
 constexpr const char* kLabelsName = "labels.csv";
-
-std::uint64_t splitmix64(std::uint64_t x) {
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
-// A seed for one stream, derived from the set's seed and the stream's indices.
-std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t stream, std::uint64_t a, std::uint64_t b = 0) {
-    return splitmix64(splitmix64(splitmix64(seed ^ splitmix64(stream)) ^ a) ^ b);
-}
 
 template <class Traits>
 nlohmann::json trait_schema(const std::vector<TraitSpec<Traits>>& specs) {

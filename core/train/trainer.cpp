@@ -42,6 +42,7 @@
 #include "train/latent_target.h"
 #include "train/fused_adamw.h"
 #include "train/loss_plot.h"
+#include "train/stream_seed.h"
 #include "train/token_dropout.h"
 #include "io/output_folder.h"
 
@@ -53,17 +54,6 @@ constexpr int kStateVersion = 1;
 
 // Independent random streams: which draw a seed is for.
 enum Stream : std::uint64_t { kDataStream = 1, kNoiseStream = 2, kEvalDataStream = 3, kEvalNoiseStream = 4 };
-
-std::uint64_t splitmix64(std::uint64_t x) {
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
-std::uint64_t stream_seed(std::uint64_t seed, Stream stream, std::uint64_t a, std::uint64_t b = 0) {
-    return splitmix64(splitmix64(splitmix64(seed ^ splitmix64(stream)) ^ a) ^ b);
-}
 
 // The config a resume must match: everything but the number of steps, which a resume may extend.
 nlohmann::json resumable_part(const TrainConfig& config) {
