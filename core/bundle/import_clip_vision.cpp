@@ -9,7 +9,7 @@ namespace {
 bool openai_naming(const TensorMap& weights) { return weights.count("visual.conv1.weight") > 0; }
 bool hf_naming(const TensorMap& weights) { return weights.count("vision_model.embeddings.patch_embedding.weight") > 0; }
 
-bool recognises(ModelSource& source) {
+bool recognises_clip_checkpoint(ModelSource& source) {
     if (source.is_folder()) return false;
     const TensorMap& weights = source.tensors();
     return openai_naming(weights) || hf_naming(weights);
@@ -17,7 +17,7 @@ bool recognises(ModelSource& source) {
 
 // A CLIP file alone is an encoder without a generator: useful to embed, to inspect, or to pair with a
 // UNet converted separately.
-ModelBundle import(ModelSource& source, const ImportOptions& options) {
+ModelBundle import_clip_checkpoint(ModelSource& source, const ImportOptions& options) {
     const TensorMap& weights = source.tensors();
     ModelBundle bundle;
     bundle.encoder = openai_naming(weights) ? clip_vision_weights_from_openai(weights) : clip_vision_weights_from_hf(weights);
@@ -32,6 +32,6 @@ ModelBundle import(ModelSource& source, const ImportOptions& options) {
 
 }  // namespace
 
-const ModelImporter kClipVisionImporter{"clip", "a CLIP checkpoint (OpenAI, open_clip or transformers naming)", recognises, import};
+const ModelImporter kClipVisionImporter{"clip", "a CLIP checkpoint (OpenAI, open_clip or transformers naming)", recognises_clip_checkpoint, import_clip_checkpoint};
 
 }  // namespace facemix

@@ -32,7 +32,7 @@ std::filesystem::path component_weights(const std::filesystem::path& folder, con
     throw InputError(folder.string() + " has no weight file (" + stems.front() + ".safetensors or .bin)");
 }
 
-bool recognises(ModelSource& source) {
+bool recognises_diffusers_folder(ModelSource& source) {
     const auto& p = source.path();
     return source.is_folder() && (std::filesystem::is_regular_file(p / "unet" / "config.json") ||
                                   std::filesystem::is_regular_file(p / "image_encoder" / "config.json"));
@@ -95,7 +95,7 @@ ModelBundle read_folder(const std::filesystem::path& root, ModelSource& source, 
 }
 
 // A config value of the wrong type (a string for "beta_start") throws from nlohmann's value().
-ModelBundle import(ModelSource& source, const ImportOptions& options) {
+ModelBundle import_diffusers_folder(ModelSource& source, const ImportOptions& options) {
     try {
         return read_folder(source.path(), source, options);
     } catch (const nlohmann::json::exception& error) {
@@ -105,6 +105,6 @@ ModelBundle import(ModelSource& source, const ImportOptions& options) {
 
 }  // namespace
 
-const ModelImporter kDiffusersFolderImporter{"diffusers", "a diffusers folder (unet/, vae/, image_encoder/)", recognises, import};
+const ModelImporter kDiffusersFolderImporter{"diffusers", "a diffusers folder (unet/, vae/, image_encoder/)", recognises_diffusers_folder, import_diffusers_folder};
 
 }  // namespace facemix

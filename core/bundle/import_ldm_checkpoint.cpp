@@ -21,7 +21,7 @@ bool has_prefix(const TensorMap& weights, const std::string& prefix) {
     return it != weights.end() && it->first.starts_with(prefix);
 }
 
-bool recognises(ModelSource& source) {
+bool recognises_ldm_checkpoint(ModelSource& source) {
     if (source.is_folder()) return false;
     return has_prefix(source.tensors(), kUNetPrefix);
 }
@@ -58,7 +58,7 @@ NoiseSchedule schedule_from(const TensorMap& weights) {
     return schedule;
 }
 
-ModelBundle import(ModelSource& source, const ImportOptions& options) {
+ModelBundle import_ldm_checkpoint(ModelSource& source, const ImportOptions& options) {
     const TensorMap& all = source.tensors();
     const std::string what = source.path().string();
     ModelBundle bundle;
@@ -94,6 +94,6 @@ ModelBundle import(ModelSource& source, const ImportOptions& options) {
 }  // namespace
 
 const ModelImporter kLdmCheckpointImporter{"ldm-checkpoint", "an LDM checkpoint (.ckpt or .safetensors with model.diffusion_model.*)",
-                                           recognises, import};
+                                           recognises_ldm_checkpoint, import_ldm_checkpoint};
 
 }  // namespace facemix

@@ -30,7 +30,8 @@ double cosine_similarity(const at::Tensor& a, const at::Tensor& b) {
 
 double embedding_similarity(SourceEmbedder& embedder, const cv::Mat& generated_aligned, const cv::Mat& source_aligned,
                             ImagePart part) {
-    return cosine_similarity(embedder.embed(generated_aligned, part), embedder.embed(source_aligned, part));
+    // Qualified: argument-dependent lookup would also find at::cosine_similarity.
+    return facemix::cosine_similarity(embedder.embed(generated_aligned, part), embedder.embed(source_aligned, part));
 }
 
 double face_similarity(SourceEmbedder& embedder, const cv::Mat& generated_aligned, const cv::Mat& source_aligned) {

@@ -14,7 +14,9 @@
 #include "nn/up_block.h"
 
 namespace facemix {
-namespace {
+// Named, not anonymous: the model's Layers hold these modules, and a member type of internal linkage is
+// an error once this file shares a unity batch.
+namespace autoencoder_kl_parts {
 
 // The reference fixes every epsilon of the autoencoder here rather than in its config.
 constexpr double norm_eps = 1e-6;
@@ -103,7 +105,10 @@ private:
     torch::nn::GroupNorm conv_norm_out_{nullptr};
 };
 
-}  // namespace
+}  // namespace autoencoder_kl_parts
+
+using autoencoder_kl_parts::Decoder;
+using autoencoder_kl_parts::Encoder;
 
 struct AutoencoderKL::Layers {
     std::shared_ptr<Encoder> encoder;

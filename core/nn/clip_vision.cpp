@@ -15,7 +15,9 @@
 #include <torch/nn/modules/normalization.h>
 
 namespace facemix {
-namespace {
+// Named, not anonymous: the model's Layers hold these modules, and a member type of internal linkage is
+// an error once this file shares a unity batch.
+namespace clip_vision_parts {
 
 // Constants of OpenAI's CLIP training data, shared by every CLIP checkpoint.
 constexpr double kClipMean[3] = {0.48145466, 0.4578275, 0.40821073};
@@ -54,7 +56,13 @@ struct Embeddings : torch::nn::Module {
     torch::nn::Embedding position_embedding;
 };
 
-}  // namespace
+}  // namespace clip_vision_parts
+
+using clip_vision_parts::Embeddings;
+using clip_vision_parts::kClipMean;
+using clip_vision_parts::kClipStd;
+using clip_vision_parts::per_channel;
+using clip_vision_parts::validated;
 
 at::Tensor clip_pixel_values(const at::Tensor& image, std::int64_t image_size) {
     if (image.dim() != 4 || image.size(1) != 3)

@@ -12,7 +12,9 @@
 #include "nn/mixed_precision.h"
 
 namespace facemix {
-namespace {
+// A named namespace rather than an anonymous one: SpatialTransformer::Layers holds these blocks, and a
+// member type of internal linkage is an error once this file shares a unity batch.
+namespace spatial_transformer_parts {
 
 // The GEGLU feed-forward: one projection to twice the hidden width, half of it gating the other half
 // through GELU, then back down. Named net.0.proj and net.2 like the reference (net.1 is a dropout).
@@ -67,7 +69,9 @@ private:
     std::shared_ptr<FeedForward> ff_;
 };
 
-}  // namespace
+}  // namespace spatial_transformer_parts
+
+using spatial_transformer_parts::TransformerBlock;
 
 struct SpatialTransformer::Layers {
     bool linear_projection = false;

@@ -11,10 +11,8 @@
 namespace facemix {
 namespace {
 
-std::string concat(std::string_view a, std::string_view b) { return std::string(a).append(b); }
-
 // A ResNet block's inner names: LDM numbers the layers of its Sequential stacks.
-std::string resnet_name(std::string_view rest) {
+std::string unet_resnet_name(std::string_view rest) {
     static constexpr std::array<PrefixRename, 6> renames{{
         {"in_layers.0.", "norm1."},
         {"in_layers.2.", "conv1."},
@@ -33,14 +31,14 @@ std::optional<std::string> input_block_name(std::string_view name, std::int64_t 
     if (!block) return std::nullopt;
     const auto part = numbered_child(block->rest, "");
     if (!part) return std::nullopt;
-    if (block->index == 0) return part->index == 0 ? std::optional(concat("conv_in.", part->rest)) : std::nullopt;
+    if (block->index == 0) return part->index == 0 ? std::optional(joined("conv_in.", part->rest)) : std::nullopt;
     const std::int64_t level = (block->index - 1) / (layers + 1), layer = (block->index - 1) % (layers + 1);
     const std::string prefix = "down_blocks." + std::to_string(level) + ".";
     if (layer == layers) {
         if (part->index != 0 || !part->rest.starts_with("op.")) return std::nullopt;
         return prefix + "downsamplers.0.conv." + std::string(part->rest.substr(3));
     }
-    if (part->index == 0) return prefix + "resnets." + std::to_string(layer) + "." + resnet_name(part->rest);
+    if (part->index == 0) return prefix + "resnets." + std::to_string(layer) + "." + unet_resnet_name(part->rest);
     if (part->index == 1) return prefix + "attentions." + std::to_string(layer) + "." + std::string(part->rest);
     return std::nullopt;
 }
@@ -54,7 +52,7 @@ std::optional<std::string> output_block_name(std::string_view name, std::int64_t
     if (!part) return std::nullopt;
     const std::int64_t level = block->index / (layers + 1), layer = block->index % (layers + 1);
     const std::string prefix = "up_blocks." + std::to_string(level) + ".";
-    if (part->index == 0) return prefix + "resnets." + std::to_string(layer) + "." + resnet_name(part->rest);
+    if (part->index == 0) return prefix + "resnets." + std::to_string(layer) + "." + unet_resnet_name(part->rest);
     if (part->rest.starts_with("conv.")) return prefix + "upsamplers.0." + std::string(part->rest);
     if (part->index == 1) return prefix + "attentions." + std::to_string(layer) + "." + std::string(part->rest);
     return std::nullopt;
@@ -64,14 +62,14 @@ std::optional<std::string> middle_block_name(std::string_view name) {
     const auto part = numbered_child(name, "middle_block.");
     if (!part) return std::nullopt;
     switch (part->index) {
-        case 0: return "mid_block.resnets.0." + resnet_name(part->rest);
-        case 1: return concat("mid_block.attentions.0.", part->rest);
-        case 2: return "mid_block.resnets.1." + resnet_name(part->rest);
+        case 0: return "mid_block.resnets.0." + unet_resnet_name(part->rest);
+        case 1: return joined("mid_block.attentions.0.", part->rest);
+        case 2: return "mid_block.resnets.1." + unet_resnet_name(part->rest);
         default: return std::nullopt;
     }
 }
 
-std::string canonical_name(const std::string& name, std::int64_t layers) {
+std::string canonical_unet_name(const std::string& name, std::int64_t layers) {
     static constexpr std::array<PrefixRename, 4> renames{{
         {"time_embed.0.", "time_embedding.linear_1."},
         {"time_embed.2.", "time_embedding.linear_2."},
@@ -91,7 +89,7 @@ TensorMap unet_weights_from_ldm(const TensorMap& ldm, const UNetConfig& config) 
     if (config.layers_per_block < 1) throw InputError("a UNet needs at least one layer per block");
     TensorMap canonical;
     for (const auto& [name, tensor] : ldm) {
-        const std::string renamed = canonical_name(name, config.layers_per_block);
+        const std::string renamed = canonical_unet_name(name, config.layers_per_block);
         if (!canonical.emplace(renamed, tensor).second)
             throw InputError("the UNet weights hold " + renamed + " twice, once as " + name);
     }

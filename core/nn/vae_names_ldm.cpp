@@ -10,11 +10,9 @@
 namespace facemix {
 namespace {
 
-std::string concat(std::string_view a, std::string_view b) { return std::string(a).append(b); }
-
-std::string resnet_name(std::string_view rest) {
+std::string vae_resnet_name(std::string_view rest) {
     constexpr std::string_view shortcut = "nin_shortcut.";
-    return rest.starts_with(shortcut) ? concat("conv_shortcut.", rest.substr(shortcut.size())) : std::string(rest);
+    return rest.starts_with(shortcut) ? joined("conv_shortcut.", rest.substr(shortcut.size())) : std::string(rest);
 }
 
 // LDM's ResNet and attention names in the middle and the output norm of the encoder or the decoder.
@@ -27,8 +25,8 @@ std::optional<std::string> shared_name(std::string_view rest) {
         {"mid.attn_1.proj_out.", "mid_block.attentions.0.to_out.0."},
         {"norm_out.", "conv_norm_out."},
     }};
-    if (rest.starts_with("mid.block_1.")) return "mid_block.resnets.0." + resnet_name(rest.substr(12));
-    if (rest.starts_with("mid.block_2.")) return "mid_block.resnets.1." + resnet_name(rest.substr(12));
+    if (rest.starts_with("mid.block_1.")) return "mid_block.resnets.0." + vae_resnet_name(rest.substr(12));
+    if (rest.starts_with("mid.block_2.")) return "mid_block.resnets.1." + vae_resnet_name(rest.substr(12));
     return renamed_prefix(rest, renames);
 }
 
@@ -39,15 +37,15 @@ std::optional<std::string> level_name(std::string_view rest, std::string_view ld
                                       bool reversed) {
     const auto level = numbered_child(rest, ldm_level);
     if (!level || level->index >= levels) return std::nullopt;
-    const std::string prefix = concat(blocks, std::to_string(reversed ? levels - 1 - level->index : level->index)) + ".";
+    const std::string prefix = joined(blocks, std::to_string(reversed ? levels - 1 - level->index : level->index)) + ".";
     if (const auto block = numbered_child(level->rest, "block."))
-        return prefix + "resnets." + std::to_string(block->index) + "." + resnet_name(block->rest);
+        return prefix + "resnets." + std::to_string(block->index) + "." + vae_resnet_name(block->rest);
     if (level->rest.starts_with(resampler))
         return prefix + std::string(resamplers) + ".0." + std::string(level->rest.substr(resampler.size()));
     return std::nullopt;
 }
 
-std::string canonical_name(const std::string& name, std::int64_t levels) {
+std::string canonical_vae_name(const std::string& name, std::int64_t levels) {
     for (const std::string_view part : {std::string_view("encoder."), std::string_view("decoder.")}) {
         if (!name.starts_with(part)) continue;
         const std::string_view rest = std::string_view(name).substr(part.size());
@@ -55,7 +53,7 @@ std::string canonical_name(const std::string& name, std::int64_t levels) {
         auto mapped = encoder ? level_name(rest, "down.", "downsample.", "down_blocks.", "downsamplers", levels, false)
                               : level_name(rest, "up.", "upsample.", "up_blocks.", "upsamplers", levels, true);
         if (!mapped) mapped = shared_name(rest);
-        return mapped ? concat(part, *mapped) : name;
+        return mapped ? joined(part, *mapped) : name;
     }
     return name;
 }
@@ -71,7 +69,7 @@ TensorMap vae_weights_from_ldm(const TensorMap& ldm, const AutoencoderKLConfig& 
     const auto levels = static_cast<std::int64_t>(config.levels());
     TensorMap canonical;
     for (const auto& [name, tensor] : ldm) {
-        const std::string renamed = canonical_name(name, levels);
+        const std::string renamed = canonical_vae_name(name, levels);
         const bool pointwise_conv = tensor.dim() == 4 && tensor.size(2) == 1 && tensor.size(3) == 1;
         const at::Tensor value = is_attention_projection(renamed) && pointwise_conv ? tensor.flatten(1) : tensor;
         if (!canonical.emplace(renamed, value).second)

@@ -32,6 +32,9 @@ struct PrefixRename {
     std::string_view to;
 };
 
+// a + b as one string: name pieces are string_views into the names being translated.
+inline std::string joined(std::string_view a, std::string_view b) { return std::string(a).append(b); }
+
 // `name` with the first matching `from` prefix replaced by its `to`; nothing when none matches.
 std::optional<std::string> renamed_prefix(std::string_view name, std::span<const PrefixRename> renames);
 
