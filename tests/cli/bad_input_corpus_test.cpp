@@ -21,6 +21,7 @@
 #include "support/run_command.h"
 #include "support/test_data.h"
 #include "support/tiny_model.h"
+#include "support/text_file.h"
 
 namespace facemix {
 namespace {
@@ -30,11 +31,6 @@ namespace fs = std::filesystem;
 std::vector<std::uint8_t> file_bytes(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), {}};
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary) << text;
 }
 
 // A safetensors file rebuilt from `model` with its header JSON changed by `edit`.
@@ -106,8 +102,8 @@ protected:
         write_edited_manifest(model(), d / "unet_list.safetensors", [](nlohmann::json& m) { m["unet"] = {1, 2}; });
         write_edited_safetensors(model(), d / "manifest_not_json.safetensors",
                                  [](nlohmann::json& h) { h["__metadata__"]["facemix"] = "{not json"; });
-        write_text(d / "not_a_model" / "readme.txt", "photos, not weights\n");
-        write_text(d / "diffusers" / "unet" / "config.json", R"({"block_out_channels": "wide", "cross_attention_dim": 8})");
+        test::write_text(d / "not_a_model" / "readme.txt", "photos, not weights\n");
+        test::write_text(d / "diffusers" / "unet" / "config.json", R"({"block_out_channels": "wide", "cross_attention_dim": 8})");
 
         // Recipes: a cell made now, then broken copies.
         const auto made = test::run_facemix({"mix", "--faces", source(0), "--backgrounds", source(1), "-m", model().string(), "--steps",
@@ -137,24 +133,24 @@ protected:
         copy_dataset("no_labels");
         fs::remove(d / "no_labels" / "labels.csv");
         copy_dataset("bad_pairs");
-        write_text(d / "bad_pairs" / "pairs.csv", "image,partner\nid0000_r0.png,nobody.png\n");
+        test::write_text(d / "bad_pairs" / "pairs.csv", "image,partner\nid0000_r0.png,nobody.png\n");
         copy_dataset("pairs_short_rows");
-        write_text(d / "pairs_short_rows" / "pairs.csv", "image,partner\nid0000_r0.png\n,,,\n");
+        test::write_text(d / "pairs_short_rows" / "pairs.csv", "image,partner\nid0000_r0.png\n,,,\n");
         copy_dataset("bad_labels");
-        write_text(d / "bad_labels" / "labels.csv", "file,identity\nid0000_r0.png,0\nmissing.png,1\nid0002_r0.png,2\nid0003_r0.png,3\n");
+        test::write_text(d / "bad_labels" / "labels.csv", "file,identity\nid0000_r0.png,0\nmissing.png,1\nid0002_r0.png,2\nid0003_r0.png,3\n");
         copy_dataset("bad_split");
-        write_text(d / "bad_split" / "dataset.json", R"({"split": {"held_out": 7}})");
+        test::write_text(d / "bad_split" / "dataset.json", R"({"split": {"held_out": 7}})");
         copy_dataset("no_dataset_json");
         fs::remove(d / "no_dataset_json" / "dataset.json");
         // prep's layout (a "photo" column), without its dataset.json or with a split of numbers.
         copy_dataset("prep_no_json");
         fs::remove(d / "prep_no_json" / "dataset.json");
-        write_text(d / "prep_no_json" / "labels.csv", "file,identity,photo\nid0000_r0.png,a,p0\nid0000_r1.png,a,p1\n");
+        test::write_text(d / "prep_no_json" / "labels.csv", "file,identity,photo\nid0000_r0.png,a,p0\nid0000_r1.png,a,p1\n");
         copy_dataset("prep_bad_split");
-        write_text(d / "prep_bad_split" / "labels.csv", "file,identity,photo\nid0000_r0.png,a,p0\nid0000_r1.png,a,p1\n");
-        write_text(d / "prep_bad_split" / "dataset.json", R"({"split": {"held_out": [1, 2]}})");
-        write_text(d / "config_steps_1e300.json", R"({"steps": 1e300})");
-        write_text(d / "a_file", "in the way\n");
+        test::write_text(d / "prep_bad_split" / "labels.csv", "file,identity,photo\nid0000_r0.png,a,p0\nid0000_r1.png,a,p1\n");
+        test::write_text(d / "prep_bad_split" / "dataset.json", R"({"split": {"held_out": [1, 2]}})");
+        test::write_text(d / "config_steps_1e300.json", R"({"steps": 1e300})");
+        test::write_text(d / "a_file", "in the way\n");
     }
     static void TearDownTestSuite() {
         delete edit_png_;

@@ -8,14 +8,10 @@
 #include "support/run_command.h"
 #include "support/test_data.h"
 #include "support/tiny_model.h"
+#include "support/text_file.h"
 
 namespace facemix {
 namespace {
-
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream file(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(file), {}};
-}
 
 // `facemix eval` on the tiny random bundle, twice from scratch (classifier included): the same numbers.
 TEST(EvalCli, SyntheticEvalWritesItsReportAndReproducesItsNumbers) {
@@ -33,10 +29,10 @@ TEST(EvalCli, SyntheticEvalWritesItsReportAndReproducesItsNumbers) {
     ASSERT_EQ(second.exit_code, 0) << second.err;
     EXPECT_NE(first.out.find("| skin_tone | identity | 4/4 |"), std::string::npos) << first.out;
     EXPECT_NE(first.err.find("trained the trait classifier"), std::string::npos) << first.err;
-    const std::string csv = read_text(dir.path() / "first" / "eval.csv");
+    const std::string csv = test::read_text(dir.path() / "first" / "eval.csv");
     EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 21);
-    EXPECT_EQ(csv, read_text(dir.path() / "second" / "eval.csv"));
-    EXPECT_NE(read_text(dir.path() / "first" / "eval.md").find("2 held-out synthetic faces x 2 backgrounds"), std::string::npos);
+    EXPECT_EQ(csv, test::read_text(dir.path() / "second" / "eval.csv"));
+    EXPECT_NE(test::read_text(dir.path() / "first" / "eval.md").find("2 held-out synthetic faces x 2 backgrounds"), std::string::npos);
     EXPECT_FALSE(cv::imread((dir.path() / "first" / "eval.png").string()).empty());
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "first" / "cells" / "contact_sheet.png"));
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "first" / "cells" / "r02c02_heldout0001_x_heldout0003.png"));
@@ -46,7 +42,7 @@ TEST(EvalCli, SyntheticEvalWritesItsReportAndReproducesItsNumbers) {
     const auto third = run("first");
     ASSERT_EQ(third.exit_code, 0) << third.err;
     EXPECT_NE(third.err.find("reused the trait classifier"), std::string::npos) << third.err;
-    EXPECT_EQ(read_text(dir.path() / "first" / "eval.csv"), csv);
+    EXPECT_EQ(test::read_text(dir.path() / "first" / "eval.csv"), csv);
 }
 
 // Real photos through the tiny random bundle: its 32 px noise holds no face, which the table says.
@@ -61,7 +57,7 @@ TEST(EvalCli, PhotoEvalCountsCellsWithoutAFace) {
     ASSERT_EQ(result.exit_code, 0) << result.err;
     EXPECT_NE(result.out.find("| deepface_img1.jpg | deepface_img3.jpg | "), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("| 2 | 0 | "), std::string::npos) << result.out;  // 2 cells, none failed
-    const std::string csv = read_text(dir.path() / "out" / "eval.csv");
+    const std::string csv = test::read_text(dir.path() / "out" / "eval.csv");
     EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3);
     EXPECT_FALSE(cv::imread((dir.path() / "out" / "eval.png").string()).empty());
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / "cells" / "contact_sheet.png"));

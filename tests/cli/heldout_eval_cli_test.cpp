@@ -16,16 +16,10 @@
 #include "support/run_command.h"
 #include "support/test_data.h"
 #include "support/tiny_model.h"
+#include "support/text_file.h"
 
 namespace facemix {
 namespace {
-
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream file(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(file), {}};
-}
-
-void write_text(const std::filesystem::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 // Four people with two photos each, two of them with a third (identities.csv), aligned at 256 px into a prep-style dataset made
 // here, in a temp folder, never in the repository: labels.csv, dataset.json with all four held out, and
@@ -59,8 +53,8 @@ void make_dataset(const std::filesystem::path& dir, bool with_descriptors) {
         const FaceDescriptorVector d = recognizer.describe(photo, faces[0].landmarks);
         for (std::size_t k = 0; k < d.size(); ++k) descriptors[static_cast<std::int64_t>(i)][static_cast<std::int64_t>(k)] = d[k];
     }
-    write_text(dir / "labels.csv", labels);
-    write_text(dir / "dataset.json",
+    test::write_text(dir / "labels.csv", labels);
+    test::write_text(dir / "dataset.json",
                R"({"kind": "photos", "split": {"held_out": ["Angelina_Jolie", "Jack_Dorsey", "Jennifer_Aniston", "Mark_Zuckerberg"]}})");
     if (with_descriptors) write_safetensors(dir / "descriptors.safetensors", {{"photo", descriptors}});
 }
@@ -112,7 +106,7 @@ TEST(HeldoutEvalCli, MixesHeldOutPeopleAndWritesTheReport) {
     for (const auto& entry : std::filesystem::directory_iterator(out / "cells")) cells += entry.path().extension() == ".png" ? 1 : 0;
     EXPECT_EQ(cells, 4u);
 
-    const auto rows = csv_rows(read_text(out / "eval.csv"));
+    const auto rows = csv_rows(test::read_text(out / "eval.csv"));
     ASSERT_EQ(rows.size(), 5u);  // header + 4 cells
     const auto& header = rows[0];
     const auto column = [&](const std::string& name) {
@@ -137,7 +131,7 @@ TEST(HeldoutEvalCli, MixesHeldOutPeopleAndWritesTheReport) {
     EXPECT_EQ(background_people.size(), 2u);
     for (const auto& person : face_people) EXPECT_FALSE(background_people.count(person)) << person;
 
-    const std::string markdown = read_text(out / "eval.md");
+    const std::string markdown = test::read_text(out / "eval.md");
     EXPECT_NE(markdown.find("dlib face-recognition ResNet v1"), std::string::npos);
     EXPECT_NE(markdown.find("identity recovered"), std::string::npos);
     EXPECT_NE(markdown.find("prep's, computed on the original photos"), std::string::npos);
@@ -146,7 +140,7 @@ TEST(HeldoutEvalCli, MixesHeldOutPeopleAndWritesTheReport) {
     // The same command again gives the same cells and figures.
     const auto again = run_eval(model, dir.path() / "data", dir.path() / "again");
     ASSERT_EQ(again.exit_code, 0) << again.err;
-    EXPECT_EQ(read_text(dir.path() / "again" / "eval.csv"), read_text(out / "eval.csv"));
+    EXPECT_EQ(test::read_text(dir.path() / "again" / "eval.csv"), test::read_text(out / "eval.csv"));
 }
 
 // A face person mixed from two photos (their tokens' mean) against the same cell from one photo: both
@@ -172,7 +166,7 @@ TEST(HeldoutEvalCli, ComparesSeveralPhotosOfAFacePersonWithOne) {
     EXPECT_EQ(read_recipe_png(one).seed, recipe.seed);
     EXPECT_GT(cv::norm(cv::imread(several.string()), cv::imread(one.string()), cv::NORM_INF), 0.0);
 
-    const std::string markdown = read_text(out / "eval.md");
+    const std::string markdown = test::read_text(out / "eval.md");
     EXPECT_NE(markdown.find("## One photo against 2 photos of each face person"), std::string::npos) << markdown;
     EXPECT_NE(markdown.find("| identity recovered | "), std::string::npos) << markdown;
     EXPECT_NE(markdown.find(".png + faces/"), std::string::npos) << markdown;  // the people table names both photos
@@ -193,10 +187,10 @@ TEST(HeldoutEvalCli, DescribesAlignedFacesWithoutStoredDescriptorsAndRefusesAMis
     make_dataset(dir.path() / "data", false);
     const auto result = run_eval(model, dir.path() / "data", dir.path() / "eval");
     ASSERT_EQ(result.exit_code, 0) << result.err;
-    EXPECT_NE(read_text(dir.path() / "eval" / "eval.md").find("computed from the aligned faces"), std::string::npos);
-    EXPECT_EQ(csv_rows(read_text(dir.path() / "eval" / "eval.csv")).size(), 5u);
+    EXPECT_NE(test::read_text(dir.path() / "eval" / "eval.md").find("computed from the aligned faces"), std::string::npos);
+    EXPECT_EQ(csv_rows(test::read_text(dir.path() / "eval" / "eval.csv")).size(), 5u);
 
-    write_text(dir.path() / "data" / "dataset.json", R"({"kind": "photos"})");
+    test::write_text(dir.path() / "data" / "dataset.json", R"({"kind": "photos"})");
     const auto refused = run_eval(model, dir.path() / "data", dir.path() / "refused");
     EXPECT_NE(refused.exit_code, 0);
     EXPECT_NE(refused.err.find("has no held-out split"), std::string::npos) << refused.err;

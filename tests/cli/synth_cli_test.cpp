@@ -1,5 +1,6 @@
 #include "support/run_command.h"
 #include "support/test_data.h"
+#include "support/text_file.h"
 
 #include <fstream>
 #include <set>
@@ -8,11 +9,6 @@
 
 namespace facemix {
 namespace {
-
-std::string slurp(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::set<std::string> files_in(const std::filesystem::path& dir) {
     std::set<std::string> names;
@@ -44,8 +40,8 @@ TEST(SynthCli, SameSeedSameBytesOtherSeedOtherImages) {
     ASSERT_EQ(run(b.path(), "3").exit_code, 0);
     ASSERT_EQ(run(c.path(), "4").exit_code, 0);
     for (const char* name : {"id0000_r0.png", "id0001_r1.png", "labels.csv"}) {
-        EXPECT_EQ(slurp(a.path() / name), slurp(b.path() / name)) << name;
-        EXPECT_NE(slurp(a.path() / name), slurp(c.path() / name)) << name;
+        EXPECT_EQ(test::read_text(a.path() / name), test::read_text(b.path() / name)) << name;
+        EXPECT_NE(test::read_text(a.path() / name), test::read_text(c.path() / name)) << name;
     }
 }
 

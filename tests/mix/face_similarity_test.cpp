@@ -23,18 +23,18 @@ cv::Rect face_box(int size) { return tiny_engine().manifest().conditioning.face_
 at::Tensor vector_of(std::vector<double> values) { return at::tensor(values, at::kDouble); }
 
 TEST(CosineSimilarity, MatchesHandComputedAngles) {
-    EXPECT_NEAR(cosine_similarity(vector_of({1, 0}), vector_of({0, 1})), 0.0, 1e-15);
-    EXPECT_NEAR(cosine_similarity(vector_of({1, 2, 3}), vector_of({2, 4, 6})), 1.0, 1e-15);
-    EXPECT_NEAR(cosine_similarity(vector_of({1, 2}), vector_of({-1, -2})), -1.0, 1e-15);
-    EXPECT_NEAR(cosine_similarity(vector_of({3, 4}), vector_of({4, 3})), 24.0 / 25.0, 1e-15);
+    EXPECT_NEAR(facemix::cosine_similarity(vector_of({1, 0}), vector_of({0, 1})), 0.0, 1e-15);
+    EXPECT_NEAR(facemix::cosine_similarity(vector_of({1, 2, 3}), vector_of({2, 4, 6})), 1.0, 1e-15);
+    EXPECT_NEAR(facemix::cosine_similarity(vector_of({1, 2}), vector_of({-1, -2})), -1.0, 1e-15);
+    EXPECT_NEAR(facemix::cosine_similarity(vector_of({3, 4}), vector_of({4, 3})), 24.0 / 25.0, 1e-15);
     // float32 inputs and any shape: the elements are what count.
     const at::Tensor a = at::tensor(std::vector<float>{1, 2, 2, 0}, at::kFloat).reshape({2, 2});
-    EXPECT_NEAR(cosine_similarity(a, vector_of({2, 0, 1, 2})), 4.0 / 9.0, 1e-7);
+    EXPECT_NEAR(facemix::cosine_similarity(a, vector_of({2, 0, 1, 2})), 4.0 / 9.0, 1e-7);
 }
 
 TEST(CosineSimilarity, ZeroVectorHasNoSimilarityAndLengthsMustAgree) {
-    EXPECT_EQ(cosine_similarity(vector_of({0, 0}), vector_of({1, 2})), 0.0);
-    EXPECT_THROW(cosine_similarity(vector_of({1, 2}), vector_of({1, 2, 3})), std::invalid_argument);
+    EXPECT_EQ(facemix::cosine_similarity(vector_of({0, 0}), vector_of({1, 2})), 0.0);
+    EXPECT_THROW(facemix::cosine_similarity(vector_of({1, 2}), vector_of({1, 2, 3})), std::invalid_argument);
 }
 
 TEST(FaceSimilarity, IdenticalFaceScoresOne) {

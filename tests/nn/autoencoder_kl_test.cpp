@@ -14,7 +14,8 @@
 #include "nn/vae_names_ldm.h"
 
 namespace facemix {
-namespace {
+// Named: the tiny-config and fixture helpers of each network test share their names.
+namespace autoencoder_kl_test {
 
 constexpr double fp32_tolerance = 1e-4;
 constexpr std::uint64_t sample_seed = 1234;  // as in make_unet_vae_goldens.py
@@ -143,5 +144,5 @@ TEST(AutoencoderKLPreset, KlF8HasTheKnownParameterCountAndReadsBackItsConfig) {
     EXPECT_EQ(AutoencoderKLConfig::from_weights(module_weights(vae), "kl-f8"), sd_v1_vae_config());
 }
 
-}  // namespace
+}  // namespace autoencoder_kl_test
 }  // namespace facemix

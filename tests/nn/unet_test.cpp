@@ -14,7 +14,8 @@
 #include "nn/unet_names_ldm.h"
 
 namespace facemix {
-namespace {
+// Named: the tiny-config and fixture helpers of each network test share their names.
+namespace unet_test {
 
 constexpr double fp32_tolerance = 1e-4;
 
@@ -180,5 +181,5 @@ TEST(UNetPreset, FullSizeSdV1HasTheKnownParameterCountAndReadsBackItsConfig) {
     EXPECT_EQ(UNetConfig::from_weights(module_weights(unet), "SD v1"), sd_v1_unet_config());
 }
 
-}  // namespace
+}  // namespace unet_test
 }  // namespace facemix

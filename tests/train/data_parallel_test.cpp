@@ -4,6 +4,7 @@
 #include "support/run_command.h"
 #include "support/test_data.h"
 #include "support/tiny_training.h"
+#include "support/text_file.h"
 #include "train/data_parallel.h"
 #include "train/local_ranks.h"
 #include "train/train_config.h"
@@ -35,13 +36,6 @@ std::filesystem::path write_config(const TrainConfig& config, const std::filesys
     const auto path = folder / "config.json";
     std::ofstream(path) << train_config_to_json(config).dump();
     return path;
-}
-
-std::string slurp(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 std::size_t loss_rows(const std::filesystem::path& run) {
@@ -210,7 +204,7 @@ void survivor_ends_with_an_error(int signal, int timeout_s) {
     };
     TrainProcess survivor(arguments, variables(0), folder.path(), "rank0");
     TrainProcess victim(arguments, variables(1), folder.path(), "rank1");
-    ASSERT_TRUE(wait_for_steps(run.path(), 2, Clock::now() + std::chrono::seconds(60))) << slurp(survivor.err);
+    ASSERT_TRUE(wait_for_steps(run.path(), 2, Clock::now() + std::chrono::seconds(60))) << test::read_text(survivor.err);
     const auto struck = Clock::now();
     ::kill(victim.pid, signal);
     const std::optional<int> status = survivor.wait_until(struck + std::chrono::seconds(timeout_s + 10));
@@ -218,7 +212,7 @@ void survivor_ends_with_an_error(int signal, int timeout_s) {
     std::cout << "the survivor ended " << seconds << " s after the other rank got signal " << signal << "\n";
     ASSERT_TRUE(status.has_value()) << "rank 0 still runs " << timeout_s + 10 << " s after rank 1 got signal " << signal;
     EXPECT_EQ(*status, 1);
-    const std::string err = slurp(survivor.err);
+    const std::string err = test::read_text(survivor.err);
     EXPECT_NE(err.find("facemix: Rank 0 of 2 lost the other ranks while averaging"), std::string::npos) << err;
     EXPECT_NE(err.find("hung for more than " + std::to_string(timeout_s) + " s"), std::string::npos) << err;
 }
@@ -232,7 +226,7 @@ std::map<int, pid_t> ranks_of(pid_t parent) {
     std::map<int, pid_t> ranks;
     std::ifstream children("/proc/" + std::to_string(parent) + "/task/" + std::to_string(parent) + "/children");
     for (pid_t child = 0; children >> child;) {
-        const std::string environment = slurp("/proc/" + std::to_string(child) + "/environ");
+        const std::string environment = test::read_text("/proc/" + std::to_string(child) + "/environ");
         std::stringstream variables(environment);
         for (std::string variable; std::getline(variables, variable, '\0');)
             if (variable.starts_with("RANK=")) ranks[std::stoi(variable.substr(5))] = child;
@@ -246,14 +240,14 @@ TEST(DataParallel, TheLauncherStopsTheOtherRanksAndNamesTheOneThatDied) {
                                                 "--config", write_config(test::tiny_config(100000), folder.path()).string(),
                                                 "-o", run.path().string()};
     TrainProcess launcher(arguments, {}, folder.path(), "launcher");
-    ASSERT_TRUE(wait_for_steps(run.path(), 2, Clock::now() + std::chrono::seconds(60))) << slurp(launcher.err);
+    ASSERT_TRUE(wait_for_steps(run.path(), 2, Clock::now() + std::chrono::seconds(60))) << test::read_text(launcher.err);
     const std::map<int, pid_t> ranks = ranks_of(launcher.pid);
     ASSERT_EQ(ranks.size(), 2u);
     ::kill(ranks.at(1), SIGKILL);
     const std::optional<int> status = launcher.wait_until(Clock::now() + std::chrono::seconds(20));
     ASSERT_TRUE(status.has_value()) << "the launcher still runs 20 s after rank 1 was killed";
     EXPECT_EQ(*status, 1);
-    const std::string err = slurp(launcher.err);
+    const std::string err = test::read_text(launcher.err);
     EXPECT_NE(err.find("facemix: Rank 1 of 2 was killed by signal 9"), std::string::npos) << err;
     // Rank 0 is gone too.
     EXPECT_NE(::kill(ranks.at(0), 0), 0);

@@ -2,6 +2,7 @@
 #include "common/error.h"
 #include "io/image_file.h"
 #include "support/test_data.h"
+#include "support/text_file.h"
 #include "train/shape_canvas.h"
 #include "train/synthetic_dataset.h"
 #include "train/synthetic_face.h"
@@ -46,11 +47,6 @@ BoxDifference box_difference(const cv::Mat& a, const cv::Mat& b) {
     const cv::Mat outside = 255 - inside;
     const cv::Scalar in = cv::mean(difference, inside), out = cv::mean(difference, outside);
     return {in[0] + in[1] + in[2], out[0] + out[1] + out[2]};
-}
-
-std::string slurp(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 TEST(SyntheticFace, OwnSinCosMatchesLibmAndIsExactOnTheAxes) {
@@ -303,7 +299,7 @@ TEST(SyntheticDataset, WritesNTimesKImagesLabelsAndAManifest) {
                 << identity << " " << render;
         }
 
-    const auto manifest = nlohmann::json::parse(slurp(options.output / "dataset.json"));
+    const auto manifest = nlohmann::json::parse(test::read_text(options.output / "dataset.json"));
     EXPECT_EQ(manifest.at("kind"), "synthetic");
     EXPECT_EQ(manifest.at("seed"), 9);
     EXPECT_EQ(manifest.at("size"), 64);
@@ -336,7 +332,7 @@ TEST(SyntheticDataset, LabelsRoundTripAndMatchTheTraitsOfEveryImage) {
     // Renders of one identity share every identity trait and (almost surely) differ in scene.
     EXPECT_EQ(labels[3].identity_traits, labels[5].identity_traits);
     EXPECT_NE(labels[3].scene_traits, labels[5].scene_traits);
-    const std::string header = slurp(csv).substr(0, slurp(csv).find('\n'));
+    const std::string header = test::read_text(csv).substr(0, test::read_text(csv).find('\n'));
     EXPECT_EQ(header.rfind("file,identity,render,face_shape,face_width,skin_tone,", 0), 0u) << header;
     EXPECT_NE(header.find(",pose_scale"), std::string::npos);
 }
@@ -345,7 +341,7 @@ TEST(SyntheticDataset, BadLabelFilesAreRefusedNamingTheLine) {
     test::TempDir dir;
     const auto csv = dir.path() / "labels.csv";
     write_synthetic_labels(csv, 1, 2, 1);
-    std::string text = slurp(csv);
+    std::string text = test::read_text(csv);
     const auto second_row = text.find('\n', text.find('\n') + 1) + 1;
     // The first trait (face_shape) of the second image: 9 is outside 0-4.
     const auto field = text.find(',', text.find(',', text.find(',', second_row) + 1) + 1) + 1;
@@ -369,7 +365,7 @@ TEST(SyntheticDataset, ResumesKeepingValidImagesAndRedoingBrokenOnes) {
     test::TempDir dir;
     SyntheticDatasetOptions options{dir.path(), 3, 2, 4, 64};
     write_synthetic_dataset(options);
-    const auto good = slurp(dir.path() / "id0001_r1.png");
+    const auto good = test::read_text(dir.path() / "id0001_r1.png");
     std::filesystem::remove(dir.path() / "id0000_r0.png");
     {
         std::ofstream(dir.path() / "id0001_r1.png", std::ios::binary) << good.substr(0, good.size() / 2);  // truncated
@@ -377,7 +373,7 @@ TEST(SyntheticDataset, ResumesKeepingValidImagesAndRedoingBrokenOnes) {
     auto summary = write_synthetic_dataset(options);
     EXPECT_EQ(summary.written, 2);
     EXPECT_EQ(summary.kept, 4);
-    EXPECT_EQ(slurp(dir.path() / "id0001_r1.png"), good);
+    EXPECT_EQ(test::read_text(dir.path() / "id0001_r1.png"), good);
 
     // Growing the set keeps what is there; the new identities continue the same sequence.
     options.identities = 5;
@@ -408,7 +404,7 @@ TEST(SyntheticDataset, AStopRequestEndsItWithCancelledKeepingFinishedImages) {
     EXPECT_GT(pngs, 0u);
     EXPECT_LT(pngs, 200u);
     EXPECT_FALSE(std::filesystem::exists(dir.path() / "labels.csv"));
-    EXPECT_EQ(nlohmann::json::parse(slurp(dir.path() / "dataset.json")).at("complete"), false);
+    EXPECT_EQ(nlohmann::json::parse(test::read_text(dir.path() / "dataset.json")).at("complete"), false);
 }
 
 }  // namespace
