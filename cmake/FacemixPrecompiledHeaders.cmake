@@ -1,10 +1,12 @@
 # A precompiled LibTorch header for the sources that reach LibTorch's module headers (<torch/...>,
 # <ATen/ATen.h>): parsing those is most of such a source's compile time, and the precompiled header
 # halves it. It is 600 MB, so loading it costs a source that includes only <ATen/core/Tensor.h> five
-# times its own compile time: tools/torch_heavy_sources.py picks the sources that gain. The static
-# layers share one precompiled header (same flags: -fPIC, the same warnings); the executables, built
-# without -fPIC, compile their own. The studio's widgets get none, so a tensor header cannot slip
-# into ui/ unseen.
+# times its own compile time: tools/torch_heavy_sources.py picks the sources that gain (in a unity
+# build a batch takes it as a whole, so the layers without heavy sources, io, tensor and diffusion,
+# get none). Every target that has it shares the one the first compiles: the executables that use
+# it are compiled with -fPIC like the layers, since GCC refuses a header precompiled under other
+# code-generation flags, and building a second one cost more than it saved. The studio's widgets get
+# none, so a tensor header cannot slip into ui/ unseen.
 set(FACEMIX_TORCH_PCH_HEADERS
   <ATen/ATen.h>
   <torch/nn/module.h>
@@ -45,17 +47,23 @@ function(_facemix_skip_light_sources target)
   endforeach()
 endfunction()
 
-# The first target named compiles the header; the others reuse its .gch.
+# The first target named compiles the header; the others, and any later facemix_torch_pch(target),
+# reuse its .gch.
 function(facemix_shared_torch_pch first)
   target_precompile_headers(${first} PRIVATE ${FACEMIX_TORCH_PCH_HEADERS})
   _facemix_skip_light_sources(${first})
+  set_property(GLOBAL PROPERTY FACEMIX_TORCH_PCH_OWNER ${first})
   foreach(target ${ARGN})
-    target_precompile_headers(${target} REUSE_FROM ${first})
-    _facemix_skip_light_sources(${target})
+    facemix_torch_pch(${target})
   endforeach()
 endfunction()
 
 function(facemix_torch_pch target)
-  target_precompile_headers(${target} PRIVATE ${FACEMIX_TORCH_PCH_HEADERS})
+  get_property(owner GLOBAL PROPERTY FACEMIX_TORCH_PCH_OWNER)
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "EXECUTABLE")
+    target_compile_options(${target} PRIVATE -fPIC)
+  endif()
+  target_precompile_headers(${target} REUSE_FROM ${owner})
   _facemix_skip_light_sources(${target})
 endfunction()

@@ -8,5 +8,5 @@ build=${FACEMIX_BUILD_DIR:-$root/build}
 out=${1:-$root/resources/screenshots/studio.png}
 mkdir -p "$(dirname "$out")"
 QT_QPA_PLATFORM=offscreen FACEMIX_SCREENSHOT="$out" \
-  "$build/tests/gui_studio_generation_test" mixFillsTheGridWithoutFreezingTheWindow
+  "$build/tests/facemix_gui_tests" StudioGenerationTest mixFillsTheGridWithoutFreezingTheWindow
 echo "$out"

@@ -16,6 +16,10 @@
 
 namespace facemix::test {
 
+// How long a test waits for photos to be aligned: the first photo also loads the landmark model, and
+// a busy 2-core machine is slow.
+inline constexpr int kAlignTimeoutMs = 90000;
+
 inline QString testdata(const QString& name) { return QDir(QStringLiteral(FACEMIX_TESTDATA_DIR)).filePath(name); }
 inline QString fixture(const QString& name) { return QDir(QStringLiteral(FACEMIX_FIXTURES_DIR)).filePath(name); }
 

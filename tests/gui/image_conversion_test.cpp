@@ -2,6 +2,8 @@
 
 #include <QtTest>
 
+#include "gui_test_registry.h"
+
 #include <opencv2/core.hpp>
 
 using namespace facemix::ui;
@@ -40,5 +42,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(ImageConversionTest)
+FACEMIX_GUI_TEST(ImageConversionTest)
 #include "image_conversion_test.moc"

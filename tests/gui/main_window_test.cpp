@@ -24,14 +24,13 @@
 #include <QTimer>
 #include <QtTest>
 
+#include "gui_test_registry.h"
+
 using facemix::test::file_urls;
+using facemix::test::kAlignTimeoutMs;
 using facemix::test::simulate_drop;
 using facemix::test::testdata;
 using namespace facemix::ui;
-
-namespace {
-constexpr int kAlignTimeoutMs = 60000;
-}
 
 // Runs on the offscreen platform (tools/test.sh sets QT_QPA_PLATFORM=offscreen), so CI needs no display.
 class MainWindowTest : public QObject {
@@ -235,5 +234,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(MainWindowTest)
+FACEMIX_GUI_TEST(MainWindowTest)
 #include "main_window_test.moc"

@@ -3,6 +3,8 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include "gui_test_registry.h"
+
 using namespace facemix::ui;
 
 namespace {
@@ -145,5 +147,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(MixGridViewTest)
+FACEMIX_GUI_TEST(MixGridViewTest)
 #include "mix_grid_view_test.moc"

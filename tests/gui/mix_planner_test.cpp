@@ -3,6 +3,8 @@
 
 #include <QtTest>
 
+#include "gui_test_registry.h"
+
 #include <opencv2/core.hpp>
 
 using namespace facemix::ui;
@@ -172,5 +174,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(MixPlannerTest)
+FACEMIX_GUI_TEST(MixPlannerTest)
 #include "mix_planner_test.moc"

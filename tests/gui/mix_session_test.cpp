@@ -3,6 +3,8 @@
 
 #include <QtTest>
 
+#include "gui_test_registry.h"
+
 using namespace facemix::ui;
 
 class MixSessionTest : public QObject {
@@ -95,5 +97,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(MixSessionTest)
+FACEMIX_GUI_TEST(MixSessionTest)
 #include "mix_session_test.moc"

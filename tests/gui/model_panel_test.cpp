@@ -11,6 +11,8 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include "gui_test_registry.h"
+
 using facemix::test::fixture;
 using facemix::test::testdata;
 using namespace facemix::ui;
@@ -117,5 +119,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(ModelPanelTest)
+FACEMIX_GUI_TEST(ModelPanelTest)
 #include "model_panel_test.moc"

@@ -14,6 +14,7 @@
 #include "mix_session.h"
 #include "person_editor.h"
 #include "restored_cells.h"
+#include "gui_test_registry.h"
 #include "studio_fixture.h"
 
 #include <QDoubleSpinBox>
@@ -201,5 +202,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(PersonRowsTest)
+FACEMIX_GUI_TEST(PersonRowsTest)
 #include "person_rows_test.moc"

@@ -10,6 +10,8 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include "gui_test_registry.h"
+
 using namespace facemix::ui;
 
 namespace {
@@ -313,5 +315,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(PlotPanelTest)
+FACEMIX_GUI_TEST(PlotPanelTest)
 #include "plot_panel_test.moc"

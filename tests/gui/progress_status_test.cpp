@@ -3,6 +3,8 @@
 
 #include <QtTest>
 
+#include "gui_test_registry.h"
+
 using namespace facemix::ui;
 
 class ProgressStatusTest : public QObject {
@@ -55,5 +57,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(ProgressStatusTest)
+FACEMIX_GUI_TEST(ProgressStatusTest)
 #include "progress_status_test.moc"

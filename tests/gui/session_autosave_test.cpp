@@ -11,6 +11,8 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include "gui_test_registry.h"
+
 using namespace facemix::ui;
 
 namespace {
@@ -164,5 +166,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(SessionAutosaveTest)
+FACEMIX_GUI_TEST(SessionAutosaveTest)
 #include "session_autosave_test.moc"

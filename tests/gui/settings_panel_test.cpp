@@ -7,6 +7,8 @@
 #include <QSpinBox>
 #include <QtTest>
 
+#include "gui_test_registry.h"
+
 using namespace facemix::ui;
 
 class SettingsPanelTest : public QObject {
@@ -84,5 +86,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(SettingsPanelTest)
+FACEMIX_GUI_TEST(SettingsPanelTest)
 #include "settings_panel_test.moc"

@@ -13,6 +13,8 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include "gui_test_registry.h"
+
 #include <opencv2/core.hpp>
 
 using facemix::test::file_urls;
@@ -20,9 +22,9 @@ using facemix::test::simulate_drop;
 using facemix::test::testdata;
 using namespace facemix::ui;
 
-namespace {
+using facemix::test::kAlignTimeoutMs;
 
-constexpr int kAlignTimeoutMs = 60000;  // the first photo also loads the landmark model
+namespace {
 
 // The reference: what core's aligner makes of the same photo on this thread.
 std::vector<facemix::AlignedFace> align_directly(const QString& path) {
@@ -254,5 +256,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(SourceListTest)
+FACEMIX_GUI_TEST(SourceListTest)
 #include "source_list_test.moc"

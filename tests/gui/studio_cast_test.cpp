@@ -5,6 +5,7 @@
 
 #include "cast_runner.h"
 #include "log_panel.h"
+#include "gui_test_registry.h"
 #include "studio_fixture.h"
 
 #include "mix/cell_export.h"
@@ -68,5 +69,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(StudioCastTest)
+FACEMIX_GUI_TEST(StudioCastTest)
 #include "studio_cast_test.moc"

@@ -9,6 +9,7 @@
 #include "mix_session.h"
 #include "progress_status.h"
 #include "session_cell_images.h"
+#include "gui_test_registry.h"
 #include "studio_fixture.h"
 #include "studio_style.h"
 
@@ -195,5 +196,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(StudioCellsTest)
+FACEMIX_GUI_TEST(StudioCellsTest)
 #include "studio_cells_test.moc"

@@ -10,6 +10,8 @@
 #include <QProcess>
 #include <QtTest>
 
+#include "gui_test_registry.h"
+
 using namespace facemix::ui;
 
 namespace {
@@ -118,5 +120,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(StudioCommandLineTest)
+FACEMIX_GUI_TEST(StudioCommandLineTest)
 #include "studio_command_line_test.moc"

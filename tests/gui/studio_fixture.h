@@ -22,7 +22,6 @@
 
 namespace facemix::test {
 
-inline constexpr int kAlignTimeoutMs = 90000;
 inline constexpr int kGenerateTimeoutMs = 200000;  // generous: the tiny model is slow on a busy 2-core machine
 inline constexpr int kTinySide = 32;               // the tiny architecture's native resolution
 

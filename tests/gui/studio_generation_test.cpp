@@ -11,6 +11,7 @@
 #include "progress_status.h"
 #include "similarity_heatmap.h"
 #include "step_time_plot.h"
+#include "gui_test_registry.h"
 #include "studio_fixture.h"
 #include "studio_style.h"
 
@@ -257,5 +258,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(StudioGenerationTest)
+FACEMIX_GUI_TEST(StudioGenerationTest)
 #include "studio_generation_test.moc"

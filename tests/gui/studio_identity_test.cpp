@@ -5,6 +5,7 @@
 
 #include "plot_panel.h"
 #include "similarity_heatmap.h"
+#include "gui_test_registry.h"
 #include "studio_fixture.h"
 
 #include "align/face_aligner.h"
@@ -115,5 +116,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(StudioIdentityTest)
+FACEMIX_GUI_TEST(StudioIdentityTest)
 #include "studio_identity_test.moc"

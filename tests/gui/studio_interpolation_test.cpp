@@ -9,6 +9,7 @@
 #include "message_banner.h"
 #include "mix_session.h"
 #include "progress_status.h"
+#include "gui_test_registry.h"
 #include "studio_fixture.h"
 #include "studio_style.h"
 
@@ -158,5 +159,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(StudioInterpolationTest)
+FACEMIX_GUI_TEST(StudioInterpolationTest)
 #include "studio_interpolation_test.moc"
