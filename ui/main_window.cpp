@@ -119,8 +119,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(aligner_, &AlignmentWorker::progressChanged, this, [this](int done, int total) {
         if (done < total)
             progress_->setProgress(tr("Aligning photos"), done, total);
-        else if (!isMixing())
-            progress_->finish();
+        else
+            finishProgressIfIdle();
     });
     connect(progress_, &ProgressStatus::cancelRequested, this, &MainWindow::cancelWork);
     connect(model_, &ModelPanel::loadingStarted, this,
@@ -170,8 +170,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(exporter_, &GridExporter::problem, this, &MainWindow::reportProblem);
     connect(interpolation_, &InterpolationPanel::problem, this, &MainWindow::reportProblem);
     connect(caster_, &CastRunner::information, log_, &LogPanel::info);
-    connect(caster_, &CastRunner::failed, this, &MainWindow::reportProblem);
-    connect(caster_, &CastRunner::finished, log_, [this](const QString&, const QString&, const QString& summary) { log_->info(summary); });
+    connect(caster_, &CastRunner::progressChanged, progress_, &ProgressStatus::setProgress);
+    connect(caster_, &CastRunner::failed, this, [this](const QString& message) {
+        reportProblem(message);
+        finishProgressIfIdle();
+    });
+    connect(caster_, &CastRunner::finished, log_, [this](const QString&, const QString&, const QString& summary) {
+        log_->info(summary);
+        finishProgressIfIdle();
+    });
     connect(interpolation_, &InterpolationPanel::information, log_, &LogPanel::info);
     interpolation_->drive(plots_->interpolation());
 
@@ -247,8 +254,9 @@ void MainWindow::pasteIntoFocusedList() {
 }
 
 void MainWindow::cancelWork() {
-    if (aligner_->pendingCount() == 0 && generator_->activeCount() == 0) return;
+    if (aligner_->pendingCount() == 0 && generator_->activeCount() == 0 && !caster_->busy()) return;
     aligner_->cancelPending();
+    caster_->cancel();  // before the generator's: a cast ranks the cells it finished
     generator_->cancelAll();
     log_->info(tr("Cancelled."));
 }
@@ -277,6 +285,10 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 }
 
 bool MainWindow::isMixing() const { return !grid_jobs_->empty(); }
+
+void MainWindow::finishProgressIfIdle() {
+    if (aligner_->pendingCount() == 0 && !isMixing() && !caster_->busy()) progress_->finish();
+}
 
 void MainWindow::updateMixEnabled() {
     mix_action_->setEnabled(generator_->hasModel() && faces_->entryCount() > 0 && backgrounds_->entryCount() > 0);
@@ -345,7 +357,7 @@ void MainWindow::onJobEnded(quint64 id, bool cancelled, const QString& error) {
     else
         log_->info(ended->summary(cancelled));
     if (grid_jobs_->empty()) {
-        if (aligner_->pendingCount() == 0) progress_->finish();
+        finishProgressIfIdle();
         emit mixFinished(cancelled || !error.isEmpty());
     }
 }
@@ -377,7 +389,7 @@ bool MainWindow::cast(bool faces_vary, const QString& folder, const QString& out
     }
     QString error;
     const auto direction = faces_vary ? facemix::CastDirection::BackgroundWithFaces : facemix::CastDirection::FaceOnBackgrounds;
-    if (!caster_->start(direction, *fixed, folder, output, settings_->settings(), error)) {
+    if (!caster_->start(direction, *fixed, folder, output, settings_->settings(), std::size_t(batch_cells_), error)) {
         reportProblem(error);
         return false;
     }

@@ -120,6 +120,7 @@ private:
     void updateGridAxes();
     void pasteIntoFocusedList();
     void cancelWork();
+    void finishProgressIfIdle();  // hides the progress once nothing aligns, mixes or casts
     void updateMixEnabled();
     void onCell(const GeneratedCell& cell);
     bool cast(bool faces_vary, const QString& folder, const QString& output);

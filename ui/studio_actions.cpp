@@ -60,6 +60,7 @@ StudioActions add_studio_actions(QMainWindow* window, const QList<QDockWidget*>&
     a.restore_session->setObjectName(QStringLiteral("restoreUnsavedSession"));
     a.restore_session->setEnabled(false);
     a.cancel = action_of(window, tr("&Cancel"), QKeySequence(Qt::Key_Escape));
+    a.cancel->setObjectName(QStringLiteral("cancelAction"));
     a.cancel->setIcon(style->standardIcon(QStyle::SP_MediaStop));
     a.clear_grid = action_of(window, tr("C&lear grid"));
     a.cast_face = action_of(window, tr("Cast the &face on a folder of backgrounds…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
