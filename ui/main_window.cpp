@@ -101,7 +101,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     exporter_ = new GridExporter(grid_, &cells_->results(), faces_, backgrounds_, this);
     caster_ = new CastRunner(generator_, this);
 
-    autosave_ = new SessionAutosave(SessionAutosave::defaultPath(), [this] { return captureSession().session; }, this);
+    autosave_ = new SessionAutosave(SessionAutosave::defaultFolder(), [this](const QString& path) { return files_->snapshot(path); }, this);
     connect(autosave_, &SessionAutosave::failed, this, &MainWindow::reportProblem);
     const StudioActions actions = add_studio_actions(this, docks_);
     mix_action_ = actions.mix;
@@ -164,6 +164,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     });
     connect(files_, &SessionFiles::cellImagesRead, cells_, &GridCells::expectRestored);
     connect(files_, &SessionFiles::information, log_, &LogPanel::info);
+    connect(files_, &SessionFiles::saved, this, &MainWindow::sessionSaved);
     connect(files_, &SessionFiles::problem, this, &MainWindow::reportProblem);
     connect(exporter_, &GridExporter::exported, this, &MainWindow::exported);
     connect(exporter_, &GridExporter::information, log_, &LogPanel::info);
@@ -211,6 +212,7 @@ void MainWindow::connectActions(const StudioActions& a) {
     connect(a.export_cells, &QAction::triggered, exporter_, &GridExporter::promptExportCells);
     connect(a.export_sheet, &QAction::triggered, exporter_, &GridExporter::promptExportContactSheet);
     connect(a.paste, &QAction::triggered, this, &MainWindow::pasteIntoFocusedList);
+    connect(a.paste_person, &QAction::triggered, faces_, [this] { faces_->pasteIntoPerson(); });
     connect(a.mix, &QAction::triggered, this, &MainWindow::mix);
     connect(a.cancel, &QAction::triggered, this, &MainWindow::cancelWork);
     connect(a.clear_grid, &QAction::triggered, cells_, &GridCells::clearUnlocked);
@@ -281,6 +283,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     storeSettings();
     aligner_->cancelPending();
     generator_->cancelAll();
+    files_->flush();  // a session saved just before closing is on disk before the window goes
     event->accept();
 }
 
@@ -368,7 +371,7 @@ void MainWindow::exportContactSheet(const QString& path) { exporter_->exportCont
 
 CapturedSession MainWindow::captureSession() const { return files_->capture(); }
 
-bool MainWindow::saveSession(const QString& path) { return files_->save(path); }
+void MainWindow::saveSession(const QString& path) { files_->save(path); }
 
 bool MainWindow::castFace(const QString& folder, const QString& output) { return cast(false, folder, output); }
 
