@@ -61,17 +61,20 @@ private slots:
         child.setProcessChannelMode(QProcess::MergedChannels);
         child.start(QCoreApplication::applicationFilePath(), {});
         QVERIFY(child.waitForStarted());
-        QVERIFY(QTest::qWaitFor([&] { return finished_in_autosave() >= 1 || child.state() == QProcess::NotRunning; }, kGenerateTimeoutMs));
+        // The child's studio holds the autosave's lock from its first moment.
+        const QString lock = SessionAutosave::defaultFolder() + QStringLiteral(".lock");
+        QVERIFY(QTest::qWaitFor([&] { return QFileInfo::exists(lock) || child.state() == QProcess::NotRunning; }, kAlignTimeoutMs));
         QVERIFY2(child.state() == QProcess::Running, child.readAll().constData());
-
         {  // A second studio beside the live one keeps its own autosave and offers nothing to restore.
             MainWindow second;
             QVERIFY(second.autosave()->folder() != SessionAutosave::defaultFolder());
             second.offerUnsavedSession();
             QVERIFY(!second.findChild<QAction*>(QStringLiteral("restoreUnsavedSession"))->isEnabled());
         }
-        QVERIFY(QFileInfo::exists(autosave_session()));  // ...and left the live one's alone
+        QVERIFY(QFileInfo::exists(lock));  // ...and left the live one's alone
 
+        QVERIFY(QTest::qWaitFor([&] { return finished_in_autosave() >= 1 || child.state() == QProcess::NotRunning; }, kGenerateTimeoutMs));
+        QVERIFY2(child.state() == QProcess::Running, child.readAll().constData());
         child.kill();  // SIGKILL: no destructor runs, the autosave stays as the last write left it
         QVERIFY(child.waitForFinished(10000));
         QCOMPARE(child.exitStatus(), QProcess::CrashExit);
