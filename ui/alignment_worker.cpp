@@ -12,6 +12,7 @@
 #include "io/content_hash.h"
 #include "io/image_file.h"
 
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 namespace facemix::ui {
@@ -57,20 +58,36 @@ QImage scaled_to(const QImage& image, int side) {
     return image.scaled(side, side, Qt::KeepAspectRatio, Qt::SmoothTransformation);
 }
 
+QByteArray png_bytes(const cv::Mat& photo) {
+    std::vector<std::uint8_t> bytes;
+    if (!cv::imencode(".png", photo, bytes)) throw facemix::InputError("The pasted image cannot be kept as a PNG.");
+    return QByteArray(reinterpret_cast<const char*>(bytes.data()), qsizetype(bytes.size()));
+}
+
 // The whole of one request, on a pool thread. Never throws: every failure becomes a sentence.
 void align_photo(AlignmentResult& result, QString& error, facemix::FaceAligner& aligner) {
     const PhotoInput& input = result.input;
-    const cv::Mat photo = input.path.isEmpty() ? to_bgr_mat(input.pasted) : facemix::load_image(input.path.toStdString());
+    cv::Mat photo;
+    if (!input.path.isEmpty())
+        photo = facemix::load_image(input.path.toStdString());
+    else if (!input.pasted_png.isEmpty())
+        photo = facemix::decode_image({reinterpret_cast<const std::uint8_t*>(input.pasted_png.constData()), std::size_t(input.pasted_png.size())},
+                                      input.name.toStdString());
+    else
+        photo = to_bgr_mat(input.pasted);
     if (photo.empty()) {
         error = QObject::tr("%1 holds no image.").arg(input.name);
         return;
     }
     result.photo_size = QSize(photo.cols, photo.rows);
     // Recipes name a photo by the hash of its bytes; a pasted image has no file, so its pixels stand in.
+    // Its PNG is lossless, so a pasted image a session kept comes back with the same pixels and hash, and
+    // the cells made of it are still its own.
     const cv::Mat pixels = photo.isContinuous() ? photo : photo.clone();
     result.photo_hash = QString::fromStdString(input.path.isEmpty()
                                                    ? facemix::content_hash(pixels.data, pixels.total() * pixels.elemSize())
                                                    : facemix::file_content_hash(input.path.toStdString()));
+    if (input.path.isEmpty()) result.pasted_png = input.pasted_png.isEmpty() ? png_bytes(photo) : input.pasted_png;
     std::vector<facemix::AlignedFace> faces = aligner.align(photo);
     if (faces.empty()) {
         error = QObject::tr("No face found in %1.").arg(input.name);

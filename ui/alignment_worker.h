@@ -15,11 +15,13 @@
 
 namespace facemix::ui {
 
-// A photo handed to the aligner: a file, or image data pasted from the clipboard.
+// A photo handed to the aligner: a file, or image data pasted from the clipboard (or a pasted image a
+// session kept, as the PNG bytes it was kept in).
 struct PhotoInput {
-    QString name;   // what the user calls it, used in every message: the file name or "pasted image 2"
-    QString path;   // empty for pasted images
-    QImage pasted;  // the image when there is no path
+    QString name;          // what the user calls it, used in every message: the file name or "pasted image 2"
+    QString path;          // empty for pasted images
+    QImage pasted;         // the image when there is no path and no pasted_png
+    QByteArray pasted_png;  // a pasted image as a session kept it
 };
 
 // One face the aligner found, ready for the lists and, later, for generation.
@@ -33,6 +35,7 @@ struct AlignmentResult {
     PhotoInput input;
     QSize photo_size;
     QString photo_hash;    // content hash of the photo file (of the pixels for pasted images), for recipes
+    QByteArray pasted_png;  // a pasted image as PNG, which sessions keep in place of the file it lacks
     QImage photo_preview;  // the photo scaled to at most kPreviewSide, only when it holds several faces
     std::vector<AlignedPhotoFace> faces;  // largest first, never empty (no face is reported as a failure)
     double milliseconds = 0;

@@ -22,6 +22,8 @@ public:
     // `write` runs on the writer's thread and returns the files it wrote; `what` names the export in
     // the answer, written() or failed() with the returned id.
     quint64 submit(const QString& what, std::function<QStringList()> write);
+    // Returns once every queued write is on disk; their answers still come through the event loop.
+    void flush() { pool_.waitForDone(); }
 
 signals:
     void written(quint64 id, const QString& what, const QStringList& files);

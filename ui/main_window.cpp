@@ -101,7 +101,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     exporter_ = new GridExporter(grid_, &cells_->results(), faces_, backgrounds_, this);
     caster_ = new CastRunner(generator_, this);
 
-    autosave_ = new SessionAutosave(SessionAutosave::defaultPath(), [this] { return captureSession().session; }, this);
+    autosave_ = new SessionAutosave(SessionAutosave::defaultFolder(), [this](const QString& path) { return files_->snapshot(path); }, this);
     connect(autosave_, &SessionAutosave::failed, this, &MainWindow::reportProblem);
     const StudioActions actions = add_studio_actions(this, docks_);
     mix_action_ = actions.mix;
@@ -119,8 +119,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(aligner_, &AlignmentWorker::progressChanged, this, [this](int done, int total) {
         if (done < total)
             progress_->setProgress(tr("Aligning photos"), done, total);
-        else if (!isMixing())
-            progress_->finish();
+        else
+            finishProgressIfIdle();
     });
     connect(progress_, &ProgressStatus::cancelRequested, this, &MainWindow::cancelWork);
     connect(model_, &ModelPanel::loadingStarted, this,
@@ -164,14 +164,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     });
     connect(files_, &SessionFiles::cellImagesRead, cells_, &GridCells::expectRestored);
     connect(files_, &SessionFiles::information, log_, &LogPanel::info);
+    connect(files_, &SessionFiles::saved, this, &MainWindow::sessionSaved);
     connect(files_, &SessionFiles::problem, this, &MainWindow::reportProblem);
     connect(exporter_, &GridExporter::exported, this, &MainWindow::exported);
     connect(exporter_, &GridExporter::information, log_, &LogPanel::info);
     connect(exporter_, &GridExporter::problem, this, &MainWindow::reportProblem);
     connect(interpolation_, &InterpolationPanel::problem, this, &MainWindow::reportProblem);
     connect(caster_, &CastRunner::information, log_, &LogPanel::info);
-    connect(caster_, &CastRunner::failed, this, &MainWindow::reportProblem);
-    connect(caster_, &CastRunner::finished, log_, [this](const QString&, const QString&, const QString& summary) { log_->info(summary); });
+    connect(caster_, &CastRunner::progressChanged, progress_, &ProgressStatus::setProgress);
+    connect(caster_, &CastRunner::failed, this, [this](const QString& message) {
+        reportProblem(message);
+        finishProgressIfIdle();
+    });
+    connect(caster_, &CastRunner::finished, log_, [this](const QString&, const QString&, const QString& summary) {
+        log_->info(summary);
+        finishProgressIfIdle();
+    });
     connect(interpolation_, &InterpolationPanel::information, log_, &LogPanel::info);
     interpolation_->drive(plots_->interpolation());
 
@@ -204,6 +212,7 @@ void MainWindow::connectActions(const StudioActions& a) {
     connect(a.export_cells, &QAction::triggered, exporter_, &GridExporter::promptExportCells);
     connect(a.export_sheet, &QAction::triggered, exporter_, &GridExporter::promptExportContactSheet);
     connect(a.paste, &QAction::triggered, this, &MainWindow::pasteIntoFocusedList);
+    connect(a.paste_person, &QAction::triggered, faces_, [this] { faces_->pasteIntoPerson(); });
     connect(a.mix, &QAction::triggered, this, &MainWindow::mix);
     connect(a.cancel, &QAction::triggered, this, &MainWindow::cancelWork);
     connect(a.clear_grid, &QAction::triggered, cells_, &GridCells::clearUnlocked);
@@ -247,8 +256,9 @@ void MainWindow::pasteIntoFocusedList() {
 }
 
 void MainWindow::cancelWork() {
-    if (aligner_->pendingCount() == 0 && generator_->activeCount() == 0) return;
+    if (aligner_->pendingCount() == 0 && generator_->activeCount() == 0 && !caster_->busy()) return;
     aligner_->cancelPending();
+    caster_->cancel();  // before the generator's: a cast ranks the cells it finished
     generator_->cancelAll();
     log_->info(tr("Cancelled."));
 }
@@ -273,10 +283,15 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     storeSettings();
     aligner_->cancelPending();
     generator_->cancelAll();
+    files_->flush();  // a session saved just before closing is on disk before the window goes
     event->accept();
 }
 
 bool MainWindow::isMixing() const { return !grid_jobs_->empty(); }
+
+void MainWindow::finishProgressIfIdle() {
+    if (aligner_->pendingCount() == 0 && !isMixing() && !caster_->busy()) progress_->finish();
+}
 
 void MainWindow::updateMixEnabled() {
     mix_action_->setEnabled(generator_->hasModel() && faces_->entryCount() > 0 && backgrounds_->entryCount() > 0);
@@ -345,7 +360,7 @@ void MainWindow::onJobEnded(quint64 id, bool cancelled, const QString& error) {
     else
         log_->info(ended->summary(cancelled));
     if (grid_jobs_->empty()) {
-        if (aligner_->pendingCount() == 0) progress_->finish();
+        finishProgressIfIdle();
         emit mixFinished(cancelled || !error.isEmpty());
     }
 }
@@ -356,7 +371,7 @@ void MainWindow::exportContactSheet(const QString& path) { exporter_->exportCont
 
 CapturedSession MainWindow::captureSession() const { return files_->capture(); }
 
-bool MainWindow::saveSession(const QString& path) { return files_->save(path); }
+void MainWindow::saveSession(const QString& path) { files_->save(path); }
 
 bool MainWindow::castFace(const QString& folder, const QString& output) { return cast(false, folder, output); }
 
@@ -377,7 +392,7 @@ bool MainWindow::cast(bool faces_vary, const QString& folder, const QString& out
     }
     QString error;
     const auto direction = faces_vary ? facemix::CastDirection::BackgroundWithFaces : facemix::CastDirection::FaceOnBackgrounds;
-    if (!caster_->start(direction, *fixed, folder, output, settings_->settings(), error)) {
+    if (!caster_->start(direction, *fixed, folder, output, settings_->settings(), std::size_t(batch_cells_), error)) {
         reportProblem(error);
         return false;
     }

@@ -84,7 +84,10 @@ public:
     bool castFace(const QString& folder, const QString& output);
     bool castBackground(const QString& folder, const QString& output);
     CastRunner* caster() const { return caster_; }
-    bool saveSession(const QString& path);
+    // Takes the session as it is now and writes it, with its finished cells and pasted images beside
+    // it, off the GUI thread: sessionSaved() when it is on disk, a problem when it cannot be. Closing the
+    // window waits for it.
+    void saveSession(const QString& path);
     bool openSession(const QString& path);
     // The session as a file would hold it (what Save session and the autosave write).
     CapturedSession captureSession() const;
@@ -107,6 +110,7 @@ public:
 
 signals:
     void exported(const QStringList& files);
+    void sessionSaved(const QString& path);
     void mixFinished(bool cancelled);
 
 protected:
@@ -120,6 +124,7 @@ private:
     void updateGridAxes();
     void pasteIntoFocusedList();
     void cancelWork();
+    void finishProgressIfIdle();  // hides the progress once nothing aligns, mixes or casts
     void updateMixEnabled();
     void onCell(const GeneratedCell& cell);
     bool cast(bool faces_vary, const QString& folder, const QString& output);

@@ -13,8 +13,7 @@ QString pin_key(const QString& face_identity, const QString& background_identity
     return face_identity + QLatin1Char('|') + background_identity;
 }
 
-// A pasted image has none, so no session's cell is ever taken for it.
-QString identity_of(const SourceEntry& entry) { return entry.path.isEmpty() ? QString() : source_identity(entry.path, entry.face_index); }
+QString pasted_identity(const QString& hash, int face_index) { return QStringLiteral("pasted:%1#%2").arg(hash).arg(face_index); }
 
 // Sampling is deterministic: a finished cell that a Mix would draw again with the same seed, settings and
 // model already holds what it would become, so a Mix after a cancel carries on instead of starting over.
@@ -36,6 +35,14 @@ bool already_mixed(const MixCell* cell, std::uint64_t seed, const facemix::Sampl
 QString source_identity(const QString& path, int face_index) {
     const QString canonical = QFileInfo(path).canonicalFilePath();
     return QStringLiteral("%1#%2").arg(canonical.isEmpty() ? path : canonical).arg(face_index);
+}
+
+QString source_identity(const SourceEntry& entry) {
+    return entry.path.isEmpty() ? pasted_identity(entry.photo_hash, entry.face_index) : source_identity(entry.path, entry.face_index);
+}
+
+QString source_identity(const SessionSource& source) {
+    return source.pasted() ? pasted_identity(source.pasted_hash, source.face_index) : source_identity(source.path, source.face_index);
 }
 
 void MixPlanner::pin(const QString& face_identity, const QString& background_identity, std::uint64_t seed, bool locked) {
@@ -74,7 +81,7 @@ MixPlan MixPlanner::plan(const QList<SourceEntry>& faces, const QList<SourceEntr
         const MixCell* cell = results.cell(key);
         if (random) request.seed = cell && cell->finished() ? cell->recipe.seed : random_seed();
         bool pinned_lock = false;
-        if (const auto pin = pins_.find(pin_key(identity_of(faces[int(request.row)]), identity_of(backgrounds[int(request.column)])));
+        if (const auto pin = pins_.find(pin_key(source_identity(faces[int(request.row)]), source_identity(backgrounds[int(request.column)])));
             pin != pins_.end()) {
             request.seed = pin->second.seed;
             pinned_lock = pin->second.locked;

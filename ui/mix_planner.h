@@ -11,6 +11,7 @@
 
 #include "mix/mix_job.h"
 #include "mix_results.h"
+#include "mix_session.h"
 #include "source_list.h"
 #include "studio_settings.h"
 
@@ -19,6 +20,10 @@ namespace facemix::ui {
 // A source as a session names it, "canonical path#face index", so that a reopened session's seeds find
 // their cells again whichever order the photos come back in.
 QString source_identity(const QString& path, int face_index);
+// The same for a list entry and for a source as a session names it; a pasted image, which has no file,
+// is known by the hash of its pixels ("pasted:HASH#face index"), which a session keeps with it.
+QString source_identity(const SourceEntry& entry);
+QString source_identity(const SessionSource& source);
 
 // A Mix as the generation worker takes it, and where its cells go: the job's rows and columns as list
 // keys.

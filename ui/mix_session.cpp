@@ -2,11 +2,12 @@
 
 #include <cmath>
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 
 namespace facemix::ui {
 namespace {
@@ -17,6 +18,7 @@ QJsonObject source_to_json(const SessionSource& source) {
     QJsonObject object{{QStringLiteral("path"), source.path}, {QStringLiteral("face_index"), source.face_index}};
     // Only a person's photos carry these, so a session of single photos reads as format 1 did.
     if (source.weight != 1.0) object.insert(QStringLiteral("weight"), source.weight);
+    if (source.pasted()) object.insert(QStringLiteral("pasted_hash"), source.pasted_hash);
     if (!source.same_person.empty()) {
         QJsonArray more;
         for (const SessionSource& photo : source.same_person) more.append(source_to_json(photo));
@@ -43,6 +45,11 @@ bool source_from_json(const QJsonValue& item, bool nested, SessionSource& source
     if (!weight.isUndefined()) {
         if (!weight.isDouble() || !(weight.toDouble() > 0.0) || !std::isfinite(weight.toDouble())) return false;
         source.weight = weight.toDouble();
+    }
+    const QJsonValue pasted = object.value(QStringLiteral("pasted_hash"));
+    if (!pasted.isUndefined()) {
+        if (!pasted.isString() || pasted.toString().isEmpty()) return false;
+        source.pasted_hash = pasted.toString();
     }
     const QJsonValue more = object.value(QStringLiteral("same_person"));
     if (more.isUndefined()) return true;
@@ -132,15 +139,6 @@ std::optional<MixSession> session_from_json(const QByteArray& json, const QStrin
     return session;
 }
 
-bool write_session_file(const QString& path, const MixSession& session, QString& error) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(session_to_json(session)) < 0 || !file.commit()) {
-        error = QObject::tr("Cannot write the session %1: %2.").arg(path, file.errorString());
-        return false;
-    }
-    return true;
-}
-
 std::optional<MixSession> read_session_file(const QString& path, QString& error) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
@@ -152,7 +150,16 @@ std::optional<MixSession> read_session_file(const QString& path, QString& error)
         error = QObject::tr("%1 is too large to be a facemix session.").arg(path);
         return std::nullopt;
     }
-    return session_from_json(file.readAll(), path, error);
+    std::optional<MixSession> session = session_from_json(file.readAll(), path, error);
+    if (!session) return session;
+    const QDir beside = QFileInfo(path).absoluteDir();
+    const auto resolve = [&](SessionSource& source) { source.path = QDir::cleanPath(beside.absoluteFilePath(source.path)); };
+    for (QList<SessionSource>* sources : {&session->faces, &session->backgrounds})
+        for (SessionSource& source : *sources) {
+            resolve(source);
+            for (SessionSource& photo : source.same_person) resolve(photo);
+        }
+    return session;
 }
 
 }  // namespace facemix::ui

@@ -9,7 +9,7 @@
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QFormLayout>
-#include <QGroupBox>
+#include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -109,14 +109,16 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     details_->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     details_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
 
-    sizes_ = new QGroupBox(tr("Sizes not in the file"), this);
+    // A check box over the fields rather than a checkable group box: unticked, the fields are irrelevant
+    // and go with their frame, which a group box would leave standing empty like a field to fill in.
+    sizes_ = new QCheckBox(tr("Sizes not in the file"), this);
     sizes_->setObjectName(QStringLiteral("importSizes"));
-    sizes_->setCheckable(true);
-    sizes_->setChecked(false);
     sizes_->setToolTip(tr("Only for checkpoints of custom or tiny models that come without a config; "
                           "SD v1 and CLIP releases need nothing here"));
-    auto spin = [this](const QString& name, int value) {
-        auto* box = new QSpinBox(sizes_);
+    auto* size_fields = new QWidget(this);
+    size_fields->setObjectName(QStringLiteral("importSizeFields"));
+    auto spin = [size_fields](const QString& name, int value) {
+        auto* box = new QSpinBox(size_fields);
         box->setObjectName(name);
         box->setRange(1, 4096);
         box->setValue(value);
@@ -127,20 +129,14 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     unet_groups_ = spin(QStringLiteral("unetNormGroups"), defaults.unet_norm_groups);
     vae_groups_ = spin(QStringLiteral("vaeNormGroups"), defaults.vae_norm_groups);
     clip_head_width_ = spin(QStringLiteral("clipHeadWidth"), defaults.clip_head_width);
-    auto* sizes_form = new QFormLayout(sizes_);
+    auto* sizes_form = new QFormLayout(size_fields);
+    sizes_form->setContentsMargins(0, 0, 0, 0);
     sizes_form->addRow(tr("UNet attention heads"), heads_);
     sizes_form->addRow(tr("UNet norm groups"), unet_groups_);
     sizes_form->addRow(tr("VAE norm groups"), vae_groups_);
     sizes_form->addRow(tr("CLIP head width"), clip_head_width_);
-    // Unticked, the fields are irrelevant: hide them so the panel stays short.
-    auto show_fields = [this, sizes_form](bool on) {
-        for (QSpinBox* field : {heads_, unet_groups_, vae_groups_, clip_head_width_}) {
-            sizes_form->labelForField(field)->setVisible(on);
-            field->setVisible(on);
-        }
-    };
-    show_fields(false);
-    connect(sizes_, &QGroupBox::toggled, this, show_fields);
+    size_fields->setVisible(false);
+    connect(sizes_, &QCheckBox::toggled, size_fields, &QWidget::setVisible);
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(open_file);
@@ -154,6 +150,7 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(hint_);
     layout->addWidget(details_, 1);
     layout->addWidget(sizes_);
+    layout->addWidget(size_fields);
 
     refreshRecent();
     showState();

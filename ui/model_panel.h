@@ -7,7 +7,7 @@
 #include <QWidget>
 
 class QComboBox;
-class QGroupBox;
+class QCheckBox;
 class QLabel;
 class QSpinBox;
 class QPlainTextEdit;
@@ -87,7 +87,7 @@ private:
     QLabel* capabilities_ = nullptr;
     QLabel* hint_ = nullptr;
     QPlainTextEdit* details_ = nullptr;
-    QGroupBox* sizes_ = nullptr;
+    QCheckBox* sizes_ = nullptr;  // the sizes below are used only while it is ticked
     QSpinBox* heads_ = nullptr;
     QSpinBox* unet_groups_ = nullptr;
     QSpinBox* vae_groups_ = nullptr;

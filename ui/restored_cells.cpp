@@ -8,7 +8,7 @@ namespace {
 
 const SourceEntry* find(const QList<SourceEntry>& entries, const QString& identity) {
     for (const SourceEntry& entry : entries)
-        if (!entry.path.isEmpty() && source_identity(entry.path, entry.face_index) == identity) return &entry;
+        if (source_identity(entry) == identity) return &entry;
     return nullptr;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -9,13 +11,13 @@
 
 namespace facemix::ui {
 
-// The session that reproduces what the window holds: the model, the photos a session can name, the
-// settings, and the seed and lock of every cell that has one. Pasted images have no file to reopen,
-// so they are left out and counted.
+// The session that reproduces what the window holds: the model, the photos, the settings, and the seed
+// and lock of every cell that has one. A pasted image is a source with its pixels' hash and no path yet:
+// where its PNG goes is the writer's to say (session_cell_images.h), from the bytes kept here.
 struct CapturedSession {
     MixSession session;
     QList<CellKey> cell_keys;  // the grid's cell of each session.cells entry
-    int unnamed_sources = 0;
+    QHash<QString, QByteArray> pasted_png;  // by SessionSource::pasted_hash
 };
 
 CapturedSession capture_session(const QString& model_path, const StudioSettings& settings, const QList<SourceEntry>& faces,

@@ -1,14 +1,13 @@
 #include "session_files.h"
 
-#include <algorithm>
 #include <optional>
 #include <utility>
 
 #include <QAction>
-#include <QFile>
 #include <QFileDialog>
 
 #include "counted_noun.h"
+#include "export_writer.h"
 #include "mix_session.h"
 #include "session_autosave.h"
 #include "session_cell_images.h"
@@ -22,30 +21,44 @@ QString session_filter() { return QObject::tr("facemix sessions (*.json);;All fi
 
 SessionFiles::SessionFiles(SessionTranslator translator, const MixResults* results, SessionAutosave* autosave, QAction* restore,
                            QWidget* window)
-    : QObject(window), translator_(std::move(translator)), results_(results), autosave_(autosave), restore_(restore), window_(window) {}
-
-bool SessionFiles::save(const QString& path) {
-    CapturedSession captured = capture();
-    MixSession& session = captured.session;
-    QString error;
-    // The cells first: a session file never names a picture that is not there yet.
-    if (!write_session_cell_images(path, session, captured.cell_keys, *results_, error) || !write_session_file(path, session, error)) {
-        emit problem(error);
-        return false;
-    }
-    const auto pictures = std::count_if(session.cells.begin(), session.cells.end(), [](const SessionCell& cell) { return !cell.image.isEmpty(); });
-    emit information(tr("Saved the session to %1 (%2, %3, %4; %5 in %6).")
-                         .arg(path, counted(session.faces.size(), tr("face"), tr("faces")),
-                              counted(session.backgrounds.size(), tr("background"), tr("backgrounds")),
-                              counted(session.cells.size(), tr("cell seed"), tr("cell seeds")),
-                              counted(pictures, tr("finished cell"), tr("finished cells")), session_cells_folder(path)));
-    if (captured.unnamed_sources)
-        emit problem(tr("%1 not in the session: pasted images have no file to reopen.")
-                         .arg(counted(captured.unnamed_sources, tr("pasted image is"), tr("pasted images are"))));
-    return true;
+    : QObject(window),
+      translator_(std::move(translator)),
+      writer_(new ExportWriter(this)),
+      written_(std::make_shared<WrittenFiles>()),
+      results_(results),
+      autosave_(autosave),
+      restore_(restore),
+      window_(window) {
+    connect(writer_, &ExportWriter::written, this, [this](quint64 id) {
+        const auto [path, summary] = saving_.take(id);
+        emit information(summary);
+        emit saved(path);
+    });
+    connect(writer_, &ExportWriter::failed, this, [this](quint64 id, const QString& message) {
+        saving_.remove(id);
+        emit problem(message);
+    });
 }
 
+void SessionFiles::save(const QString& path) {
+    SessionSnapshot snapshot = this->snapshot(path);
+    const MixSession& session = snapshot.session;
+    const QString summary = tr("Saved the session to %1 (%2, %3, %4; %5 in %6).")
+                                .arg(path, counted(session.faces.size(), tr("face"), tr("faces")),
+                                     counted(session.backgrounds.size(), tr("background"), tr("backgrounds")),
+                                     counted(session.cells.size(), tr("cell seed"), tr("cell seeds")),
+                                     counted(snapshot.cells.size(), tr("finished cell"), tr("finished cells")), session_cells_folder(path));
+    const quint64 id = writer_->submit(tr("Saving the session %1").arg(path), [path, snapshot = std::move(snapshot), written = written_] {
+        write_session_snapshot(path, snapshot, *written);
+        return QStringList{path};
+    });
+    saving_.insert(id, {path, summary});
+}
+
+void SessionFiles::flush() { writer_->flush(); }
+
 bool SessionFiles::open(const QString& path) {
+    flush();  // a session still being written is read whole
     QString error;
     const std::optional<MixSession> session = read_session_file(path, error);
     if (!session) {
@@ -91,7 +104,7 @@ bool SessionFiles::restoreUnsaved() {
     if (leftover_.isEmpty()) return false;
     const bool restored = open(leftover_);
     if (restored) {
-        QFile::remove(leftover_);
+        autosave_->discardLeftover();  // opening read its cells and pasted images into the window
         leftover_.clear();
         restore_->setEnabled(false);
     }

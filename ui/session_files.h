@@ -1,5 +1,9 @@
 #pragma once
 
+#include <memory>
+#include <utility>
+
+#include <QHash>
 #include <QObject>
 #include <QString>
 
@@ -12,10 +16,12 @@ class QWidget;
 
 namespace facemix::ui {
 
+class ExportWriter;
 class SessionAutosave;
 
 // File ▸ Save session, Open session and Restore unsaved session: session files in and out of the
-// window's panels through a SessionTranslator, with what each did said in the log.
+// window's panels through a SessionTranslator, with what each did said in the log. Sessions and the
+// files beside them are written off the GUI thread (an ExportWriter), in the order saved.
 class SessionFiles : public QObject {
     Q_OBJECT
 public:
@@ -25,7 +31,12 @@ public:
                  QWidget* window);
 
     CapturedSession capture() const { return translator_.capture(*results_); }
-    bool save(const QString& path);
+    // The session and its files as they would be written to `path` (what the autosave writes too).
+    SessionSnapshot snapshot(const QString& path) const { return snapshot_session(path, capture(), *results_); }
+    // Takes the session as it is now and has it written; saved() or a problem says how that went.
+    void save(const QString& path);
+    // Waits for the sessions being written (a window closing, a session about to be read).
+    void flush();
     bool open(const QString& path);
     void promptSave();
     void promptOpen();
@@ -34,6 +45,7 @@ public:
     bool restoreUnsaved();
 
 signals:
+    void saved(const QString& path);
     // Before a session replaces the panels: the window stops its work and clears the grid.
     void opening();
     // The finished cells the session kept, to show once their photos are aligned again.
@@ -43,6 +55,9 @@ signals:
 
 private:
     SessionTranslator translator_;
+    ExportWriter* writer_;
+    std::shared_ptr<WrittenFiles> written_;  // touched on the writer's thread only
+    QHash<quint64, std::pair<QString, QString>> saving_;  // a write's id: the session's path and what to say when it is there
     const MixResults* results_;
     SessionAutosave* autosave_;
     QAction* restore_;

@@ -2,6 +2,7 @@
 
 #include <QFileInfo>
 #include <QMap>
+#include <QSet>
 
 #include "mix_planner.h"
 #include "model_panel.h"
@@ -17,18 +18,18 @@ void add_photos(SourceList& list, const QList<SessionSource>& sources) {
     QStringList order;
     QMap<QString, QList<int>> faces;
     QMap<QString, QMap<int, PersonSpec>> people;
+    QSet<QString> pasted;
     for (const SessionSource& source : sources) {
         if (!faces.contains(source.path)) order << source.path;
         faces[source.path] << source.face_index;
+        if (source.pasted()) pasted.insert(source.path);
         if (source.same_person.empty() && source.weight == 1.0) continue;
         PersonSpec& person = people[source.path][source.face_index];
         person.weight = source.weight;
-        for (const SessionSource& photo : source.same_person) person.more.append({photo.path, photo.face_index, photo.weight});
+        for (const SessionSource& photo : source.same_person) person.more.append({photo.path, photo.face_index, photo.weight, photo.pasted()});
     }
-    for (const QString& photo : order) list.addPhotoFaces(photo, faces[photo], people.value(photo));
+    for (const QString& photo : order) list.addPhotoFaces(photo, faces[photo], people.value(photo), pasted.contains(photo));
 }
-
-QString identity_of(const SessionSource& source) { return source_identity(source.path, source.face_index); }
 
 }  // namespace
 
@@ -52,7 +53,7 @@ void SessionTranslator::apply(const MixSession& session, const std::function<voi
             report_problem(QObject::tr("The session's model %1 is not there any more; open it or another one.").arg(session.model_path));
     }
     for (const SessionCell& cell : session.cells)
-        planner_->pin(identity_of(session.faces[cell.row]), identity_of(session.backgrounds[cell.column]), cell.seed, cell.locked);
+        planner_->pin(source_identity(session.faces[cell.row]), source_identity(session.backgrounds[cell.column]), cell.seed, cell.locked);
     add_photos(*faces_, session.faces);
     add_photos(*backgrounds_, session.backgrounds);
 }

@@ -6,6 +6,7 @@
 #include <QClipboard>
 #include <QContextMenuEvent>
 #include <QDragEnterEvent>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QKeyEvent>
@@ -39,6 +40,23 @@ QIcon make_placeholder_icon(const QPalette& palette) {
     painter.setPen(palette.color(QPalette::PlaceholderText));
     painter.drawText(pixmap.rect(), Qt::AlignCenter, QObject::tr("aligning…"));
     return QIcon(pixmap);
+}
+
+PhotoInput file_input(const QString& path) { return {QFileInfo(path).fileName(), path, {}, {}}; }
+
+// Face `index` of an aligned photo as a list entry (no key yet).
+SourceEntry entry_of(const AlignmentResult& result, int index) {
+    const int found = int(result.faces.size());
+    SourceEntry entry;
+    entry.name = found > 1 ? QObject::tr("%1 · %2").arg(result.input.name).arg(index + 1) : result.input.name;
+    entry.path = result.input.path;
+    entry.photo_hash = result.photo_hash;
+    entry.pasted_png = result.pasted_png;
+    entry.face_index = index;
+    entry.faces_in_photo = found;
+    entry.face = result.faces[std::size_t(index)].face;
+    entry.thumbnail = result.faces[std::size_t(index)].thumbnail;
+    return entry;
 }
 
 QString describe(const SourceEntry& entry) {
@@ -102,23 +120,23 @@ void SourceList::addPaths(const QStringList& paths) {
     if (expanded.truncated)
         emit problem(tr("Only the first %1 of the drop were added to %2.").arg(counted(expanded.files.size(), tr("photo"), tr("photos")), roleName()));
     for (const QString& path : expanded.files) {
-        const QString name = QFileInfo(path).fileName();
         if (holdsPath(path)) {
-            emit information(tr("%1 is already in %2.").arg(name, roleName()));
+            emit information(tr("%1 is already in %2.").arg(QFileInfo(path).fileName(), roleName()));
             continue;
         }
-        submit({name, path, {}});
+        submit(file_input(path));
     }
 }
 
-void SourceList::addPhotoFaces(const QString& path, const QList<int>& faces, const QMap<int, PersonSpec>& people) {
+void SourceList::addPhotoFaces(const QString& path, const QList<int>& faces, const QMap<int, PersonSpec>& people, bool pasted) {
     if (faces.isEmpty()) return;
-    const QString name = QFileInfo(path).fileName();
-    if (holdsPath(path)) {
-        emit information(tr("%1 is already in %2.").arg(name, roleName()));
+    if (!pasted && holdsPath(path)) {
+        emit information(tr("%1 is already in %2.").arg(QFileInfo(path).fileName(), roleName()));
         return;
     }
-    const quint64 request = submit({name, path, {}});
+    std::optional<PhotoInput> input = inputOf(path, pasted);
+    if (!input) return;
+    const quint64 request = submit(std::move(*input));
     chosen_faces_[request] = faces;
     if (!people.isEmpty()) chosen_people_[request] = people;
 }
@@ -129,17 +147,54 @@ void SourceList::addPersonPhotos(quint64 key, const QStringList& paths) {
     const ExpandedPaths expanded = expand_photo_paths(paths);
     for (const QString& folder : expanded.empty_folders)
         emit problem(tr("No photos found in the folder %1.").arg(QFileInfo(folder).fileName()));
-    for (const QString& path : expanded.files) submitPersonPhoto(key, path, 0, 1.0);
+    for (const QString& path : expanded.files) submitPersonPhoto(key, file_input(path), 0, 1.0);
     showPerson(found->second);
 }
 
-void SourceList::submitPersonPhoto(quint64 key, const QString& path, int face_index, double weight) {
+void SourceList::addPersonImage(quint64 key, const QImage& image) {
+    const auto found = entries_.find(key);
+    if (role_ != SourceRole::Faces || found == entries_.end() || image.isNull()) return;
+    submitPersonPhoto(key, pastedInput(image), 0, 1.0);
+    showPerson(found->second);
+}
+
+void SourceList::pasteIntoPerson(quint64 key) {
+    if (key == 0 && !selectedKeys().isEmpty()) key = selectedKeys().front();
+    if (role_ != SourceRole::Faces || !entries_.count(key)) {
+        emit problem(tr("Select a Faces row to paste another photo of that person into."));
+        return;
+    }
+    const QMimeData* mime = QApplication::clipboard()->mimeData();
+    const DroppedInputs inputs = mime ? dropped_inputs(*mime) : DroppedInputs{};
+    if (inputs.empty()) {
+        emit problem(tr("The clipboard holds no image or photo file."));
+        return;
+    }
+    if (!inputs.paths.isEmpty()) addPersonPhotos(key, inputs.paths);
+    for (const QImage& image : inputs.images) addPersonImage(key, image);
+}
+
+void SourceList::submitPersonPhoto(quint64 key, PhotoInput input, int face_index, double weight) {
     const auto found = entries_.find(key);
     if (found == entries_.end()) return;
     ++found->second.photos_pending;
-    const quint64 request = aligner_->submit({QFileInfo(path).fileName(), path, {}});
+    const quint64 request = aligner_->submit(std::move(input));
     person_requests_[request] = {key, face_index, weight};
 }
+
+std::optional<PhotoInput> SourceList::inputOf(const QString& path, bool pasted) {
+    if (!pasted) return file_input(path);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        emit problem(tr("Cannot read the pasted image %1 the session kept: %2.").arg(path, file.errorString()));
+        return std::nullopt;
+    }
+    PhotoInput input = pastedInput({});
+    input.pasted_png = file.readAll();
+    return input;
+}
+
+PhotoInput SourceList::pastedInput(const QImage& image) { return {tr("pasted image %1").arg(++pasted_count_), {}, image, {}}; }
 
 void SourceList::onPersonPhoto(const AlignmentResult& result) {
     const auto request = person_requests_.find(result.request);
@@ -153,14 +208,7 @@ void SourceList::onPersonPhoto(const AlignmentResult& result) {
     if (wanted.face_index >= faces) {
         emit problem(tr("%1 has no face %2 any more (it has %3).").arg(result.input.name).arg(wanted.face_index + 1).arg(faces));
     } else {
-        SourceEntry photo;
-        photo.name = faces > 1 ? tr("%1 · %2").arg(result.input.name).arg(wanted.face_index + 1) : result.input.name;
-        photo.path = result.input.path;
-        photo.photo_hash = result.photo_hash;
-        photo.face_index = wanted.face_index;
-        photo.faces_in_photo = faces;
-        photo.face = result.faces[std::size_t(wanted.face_index)].face;
-        photo.thumbnail = result.faces[std::size_t(wanted.face_index)].thumbnail;
+        SourceEntry photo = entry_of(result, wanted.face_index);
         photo.weight = wanted.weight;
         person.same_person.push_back(std::move(photo));
         emit information(tr("Added %1 to the person of %2 (%3).")
@@ -222,7 +270,7 @@ void SourceList::showPerson(const SourceEntry& entry) {
 
 void SourceList::addImage(const QImage& image) {
     if (image.isNull()) return;
-    submit({tr("pasted image %1").arg(++pasted_count_), {}, image});
+    submit(pastedInput(image));
 }
 
 void SourceList::addMimeData(const QMimeData& mime) {
@@ -316,15 +364,8 @@ void SourceList::addFaces(const AlignmentResult& result, const QList<int>& faces
     int insert_at = row(placeholder->second);
     const int found = static_cast<int>(result.faces.size());
     for (int index : faces) {
-        SourceEntry entry;
+        SourceEntry entry = entry_of(result, index);
         entry.key = next_key_++;
-        entry.name = found > 1 ? tr("%1 · %2").arg(result.input.name).arg(index + 1) : result.input.name;
-        entry.path = result.input.path;
-        entry.photo_hash = result.photo_hash;
-        entry.face_index = index;
-        entry.faces_in_photo = found;
-        entry.face = result.faces[std::size_t(index)].face;
-        entry.thumbnail = result.faces[std::size_t(index)].thumbnail;
 
         auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(entry.thumbnail)), entry.name);
         item->setData(kKeyRole, entry.key);
@@ -335,7 +376,9 @@ void SourceList::addFaces(const AlignmentResult& result, const QList<int>& faces
         if (const auto people = chosen_people_.find(result.request); people != chosen_people_.end() && people->second.contains(index)) {
             const PersonSpec& person = people->second[index];
             entries_[key].weight = person.weight;
-            for (const PersonPhotoSpec& photo : person.more) submitPersonPhoto(key, photo.path, photo.face_index, photo.weight);
+            for (const PersonPhotoSpec& photo : person.more)
+                if (std::optional<PhotoInput> input = inputOf(photo.path, photo.pasted))
+                    submitPersonPhoto(key, std::move(*input), photo.face_index, photo.weight);
             showPerson(entries_[key]);
         }
     }
@@ -511,6 +554,9 @@ void SourceList::contextMenuEvent(QContextMenuEvent* event) {
                                                                     photo_file_filter());
             if (!paths.isEmpty()) addPersonPhotos(key, paths);
         });
+        const QMimeData* clipboard = QApplication::clipboard()->mimeData();
+        menu.addAction(tr("Paste as a Photo of This Person"), this, [this, key] { pasteIntoPerson(key); })
+            ->setEnabled(clipboard && offers_inputs(*clipboard));
         menu.addAction(tr("Photos and Weights of This Person…"), this, [this, key] {
             auto* editor = new PersonEditor(this, key);
             editor->setAttribute(Qt::WA_DeleteOnClose);

@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include <QImage>
@@ -27,6 +28,7 @@ struct SourceEntry {
     QString name;         // "couple.jpg", or "couple.jpg · 2" for the second face of a photo
     QString path;         // empty for pasted images
     QString photo_hash;   // content hash of the photo (AlignmentResult::photo_hash)
+    QByteArray pasted_png;  // a pasted image's PNG, which a session keeps beside itself (AlignmentResult::pasted_png)
     int face_index = 0;   // 0 = the largest face in the photo
     int faces_in_photo = 1;
     facemix::AlignedFace face;
@@ -44,11 +46,13 @@ struct SourceEntry {
     QString label() const { return same_person.empty() ? name : QStringLiteral("%1 +%2").arg(name).arg(same_person.size()); }
 };
 
-// A photo to join a person's row as a session names it, before it is aligned.
+// A photo to join a person's row as a session names it, before it is aligned. A pasted image the session
+// kept is its PNG file `path`, read as pasted image data (addPhotoFaces()).
 struct PersonPhotoSpec {
     QString path;
     int face_index = 0;
     double weight = 1.0;
+    bool pasted = false;
 };
 
 // A person's row as a session names it: the weight of its first photo and its other photos.
@@ -73,10 +77,17 @@ public:
     // One photo with its faces already chosen (a reopened session): no question, even with several.
     // A face index the photo does not have is reported as a problem. `people` gives the faces that are
     // rows of several photos their weights and other photos, which are aligned after the row appears.
-    void addPhotoFaces(const QString& path, const QList<int>& faces, const QMap<int, PersonSpec>& people = {});
+    // `pasted`: the file is a pasted image a session kept; it is read now and comes back as pasted image
+    // data (named "pasted image N", kept by the next session as it was by this one).
+    void addPhotoFaces(const QString& path, const QList<int>& faces, const QMap<int, PersonSpec>& people = {}, bool pasted = false);
     // More photos of the person in row `key` (files and folders; each photo's largest face, weight 1):
     // aligned on the worker and joined to the row as they arrive. Faces only.
     void addPersonPhotos(quint64 key, const QStringList& paths);
+    // A pasted image as one more photo of that person (its largest face, weight 1, as a dropped photo).
+    void addPersonImage(quint64 key, const QImage& image);
+    // The clipboard's image (or photo files) as more photos of the person in row `key`, or of the
+    // selected row when `key` is 0; a problem when there is no such row or nothing to paste.
+    void pasteIntoPerson(quint64 key = 0);
     // Photo `photo` of the row (0 = its first) weighs `weight` (> 0) in the person's mean. False when
     // there is no such row, photo, or the weight is not a positive number.
     bool setPhotoWeight(quint64 key, int photo, double weight);
@@ -124,7 +135,11 @@ private:
     void showNextChooser();
     void removePlaceholder(quint64 request);
     void onPersonPhoto(const AlignmentResult& result);
-    void submitPersonPhoto(quint64 key, const QString& path, int face_index, double weight);
+    void submitPersonPhoto(quint64 key, PhotoInput input, int face_index, double weight);
+    // A file to align, or for a pasted image a session kept, its bytes as pasted image data; none (and
+    // a problem said) when those bytes cannot be read.
+    std::optional<PhotoInput> inputOf(const QString& path, bool pasted);
+    PhotoInput pastedInput(const QImage& image);
     void showPerson(const SourceEntry& entry);  // the row's text, icon and tooltip
     QListWidgetItem* itemOf(quint64 key) const;
     bool holdsPath(const QString& path) const;

@@ -60,6 +60,7 @@ StudioActions add_studio_actions(QMainWindow* window, const QList<QDockWidget*>&
     a.restore_session->setObjectName(QStringLiteral("restoreUnsavedSession"));
     a.restore_session->setEnabled(false);
     a.cancel = action_of(window, tr("&Cancel"), QKeySequence(Qt::Key_Escape));
+    a.cancel->setObjectName(QStringLiteral("cancelAction"));
     a.cancel->setIcon(style->standardIcon(QStyle::SP_MediaStop));
     a.clear_grid = action_of(window, tr("C&lear grid"));
     a.cast_face = action_of(window, tr("Cast the &face on a folder of backgrounds…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
@@ -71,6 +72,9 @@ StudioActions add_studio_actions(QMainWindow* window, const QList<QDockWidget*>&
 
     a.paste = action_of(window, tr("&Paste photo"), QKeySequence::Paste);
     a.paste->setStatusTip(tr("Adds the clipboard's image or photo files to the focused list (Faces unless Backgrounds has focus)"));
+    a.paste_person = action_of(window, tr("Paste as a photo of the selected &person"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
+    a.paste_person->setObjectName(QStringLiteral("pastePersonAction"));
+    a.paste_person->setStatusTip(tr("Adds the clipboard's image as another photo of the person in the selected Faces row"));
     a.zoom_in = action_of(window, tr("Zoom &in"), QKeySequence::ZoomIn);
     a.zoom_out = action_of(window, tr("Zoom &out"), QKeySequence::ZoomOut);
     a.zoom_fit = action_of(window, tr("Zoom to &fit"), QKeySequence(Qt::CTRL | Qt::Key_0));
@@ -81,7 +85,7 @@ StudioActions add_studio_actions(QMainWindow* window, const QList<QDockWidget*>&
     a.recent_models = file->addMenu(tr("Recent &models"));
     add_to(file, {nullptr, a.open_session, a.save_session, a.restore_session, nullptr, a.add_faces, a.add_backgrounds, nullptr,
                   a.export_cells, a.export_sheet, nullptr, quit});
-    add_to(window->menuBar()->addMenu(tr("&Edit")), {a.paste});
+    add_to(window->menuBar()->addMenu(tr("&Edit")), {a.paste, a.paste_person});
     add_to(window->menuBar()->addMenu(tr("&Mix")), {a.mix, a.cancel, nullptr, a.cast_face, a.cast_background, nullptr, a.clear_grid});
     QMenu* view = window->menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : docks) view->addAction(dock->toggleViewAction());

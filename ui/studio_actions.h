@@ -25,6 +25,7 @@ struct StudioActions {
     QAction* export_cells = nullptr;
     QAction* export_sheet = nullptr;
     QAction* paste = nullptr;
+    QAction* paste_person = nullptr;  // the clipboard's image as another photo of the selected Faces row's person
     QAction* mix = nullptr;  // disabled until the window has a model and sources
     QAction* cancel = nullptr;
     QAction* clear_grid = nullptr;

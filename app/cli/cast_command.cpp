@@ -76,7 +76,7 @@ void add_cast_command(CLI::App& app, int& exit_code) {
     add_generation_options(*command, args->generation);
     command->footer("Writes every cell, cast_sheet.png (the fixed source, then the cells best first, each with its score) and "
                     "cast.csv (rank, cell, source, identity_cosine): the cosine of dlib face descriptors between each cell and its "
-                    "face source.");
+                    "face source; a face of several photos is the weighted mean of their descriptors.");
     command->callback([args, &exit_code] { exit_code = run_cast(*args); });
 }
 

@@ -31,6 +31,16 @@ std::string score_text(const CastEntry& entry) {
 
 std::string stem(const std::string& file) { return std::filesystem::path(file).stem().string(); }
 
+// Against the mean of the person's descriptors rather than the mean of the cosines to each photo: the
+// face token is the weighted mean of the photos' (of their descriptors, for a descriptor model), so the
+// mean is the identity the cell was asked for, and one odd photo (a profile, harsh light) moves it by its
+// weight instead of dragging every score down with it.
+std::optional<FaceDescriptorVector> describe_person(FaceDescriptor& descriptor, const MixSource& face) {
+    std::vector<std::pair<std::optional<FaceDescriptorVector>, double>> photos;
+    for (const auto& [aligned, weight] : face.photos()) photos.emplace_back(describe_largest_face_enlarged(descriptor, aligned), weight);
+    return person_descriptor(photos);
+}
+
 }  // namespace
 
 MixJob cast_job(CastDirection direction, MixSource fixed, std::vector<MixSource> varied, std::uint64_t seed, SeedPolicy policy) {
@@ -66,6 +76,19 @@ std::vector<std::filesystem::path> cast_photo_files(const std::vector<std::strin
 
 std::size_t cast_index(CastDirection direction, const CellRequest& cell) { return faces_vary(direction) ? cell.row : cell.column; }
 
+std::optional<FaceDescriptorVector> person_descriptor(const std::vector<std::pair<std::optional<FaceDescriptorVector>, double>>& photos) {
+    FaceDescriptorVector mean{};
+    double total = 0.0;
+    for (const auto& [found, weight] : photos) {
+        if (!found) continue;
+        for (std::size_t i = 0; i < mean.size(); ++i) mean[i] += static_cast<float>(weight * (*found)[i]);
+        total += weight;
+    }
+    if (!(total > 0.0)) return std::nullopt;
+    for (float& value : mean) value = static_cast<float>(value / total);
+    return mean;
+}
+
 std::vector<CastEntry> rank_cast(FaceDescriptor& descriptor, const MixJob& job, CastDirection direction,
                                  const std::vector<cv::Mat>& cells) {
     const std::vector<MixSource>& varied = faces_vary(direction) ? job.faces : job.backgrounds;
@@ -83,9 +106,9 @@ std::vector<CastEntry> rank_cast(FaceDescriptor& descriptor, const MixJob& job, 
             const auto cell = describe_largest_face_enlarged(descriptor, entry.image);
             std::optional<FaceDescriptorVector> face;
             if (faces_vary(direction)) {
-                face = describe_largest_face_enlarged(descriptor, face_of(job, direction, i).aligned);
+                face = describe_person(descriptor, face_of(job, direction, i));
             } else {
-                if (!fixed_face) fixed_face = describe_largest_face_enlarged(descriptor, face_of(job, direction, 0).aligned);
+                if (!fixed_face) fixed_face = describe_person(descriptor, face_of(job, direction, 0));
                 face = *fixed_face;
             }
             if (cell && face) entry.identity = descriptor_cosine(*cell, *face);

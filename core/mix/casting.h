@@ -5,16 +5,16 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <opencv2/core/mat.hpp>
 
+#include "identity/face_descriptor.h"
 #include "mix/mix_job.h"
 #include "mix/seed_policy.h"
 
 namespace facemix {
-
-class FaceDescriptor;
 
 // Casting: one face tried on many backgrounds (which settings keep the person?), or one background
 // given many faces (whose identity survives this setting?), ranked by how much of each cell's face
@@ -47,9 +47,14 @@ struct CastEntry {
     std::optional<float> identity;  // cosine of dlib face descriptors, cell to its face source; none: failed or no face
 };
 
+// A person's descriptor from the descriptors of their photos, each with its weight: the weighted mean of
+// the photos where a face was found (their weights renormalised among themselves); none when no photo
+// has one.
+std::optional<FaceDescriptorVector> person_descriptor(const std::vector<std::pair<std::optional<FaceDescriptorVector>, double>>& photos);
+
 // Scores the cells (`cells[i]` is varied source i's image, empty when it failed) by the cosine of dlib
 // face descriptors between each cell and its face source (the fixed face, or the varied face of that
-// cell; a person of several photos is described by its first photo), and sorts them best first; cells
+// cell; a person of several photos is their person_descriptor()), and sorts them best first; cells
 // without a score follow in their sources' order. Descriptors come from identity/face_descriptor.h's
 // describe_largest_face_enlarged, as `facemix eval` measures them. std::invalid_argument when `cells`
 // does not have one entry per varied source.

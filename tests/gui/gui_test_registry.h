@@ -3,7 +3,8 @@
 // Every GUI test class lives in one executable, facemix_gui_tests, which runs the class named by its
 // first argument in a fresh QApplication: ctest still runs each class as its own process (a crash or
 // a leaked setting stays with its class), while the build links, and runs moc for, one program
-// instead of one per file. A test file ends with FACEMIX_GUI_TEST(Class) where QTEST_MAIN would be.
+// instead of one per file. A test file ends with FACEMIX_GUI_TEST(Class) where QTEST_MAIN would be
+// (tests/CMakeLists.txt reads the class name from that line).
 
 #include <functional>
 #include <map>
@@ -25,9 +26,13 @@ inline bool register_gui_test(const char* name, GuiTestRunner run) {
 
 }  // namespace facemix::test
 
-#define FACEMIX_GUI_TEST(TestClass)                                                        \
-    [[maybe_unused]] static const bool facemix_gui_test_##TestClass =                     \
-        facemix::test::register_gui_test(#TestClass, [](int argc, char** argv) {          \
-            TestClass test;                                                                \
-            return QTest::qExec(&test, argc, argv);                                        \
-        });
+#define FACEMIX_GUI_TEST(TestClass)                                               \
+    FACEMIX_GUI_TEST_WITH_MAIN(TestClass, [](int argc, char** argv) {            \
+        TestClass test;                                                           \
+        return QTest::qExec(&test, argc, argv);                                   \
+    })
+
+// For a class whose program does more than run it (a test that starts itself again as a child):
+// `run(argc, argv)` gets the QTest arguments, with the QApplication already made.
+#define FACEMIX_GUI_TEST_WITH_MAIN(TestClass, run) \
+    [[maybe_unused]] static const bool facemix_gui_test_##TestClass = facemix::test::register_gui_test(#TestClass, run);

@@ -135,7 +135,7 @@ private slots:
 
     void aReopenedSessionsSeedsAndLocksHoldForOneMix() {
         MixPlanner planner;
-        const auto faces = entries(1, {"/a.jpg", ""});  // a pasted image: no session names it
+        const auto faces = entries(1, {"/a.jpg", ""});  // a pasted image, which no pin names
         const auto backgrounds = entries(10, {"/x.jpg"});
         planner.pin(source_identity("/a.jpg", 0), source_identity("/x.jpg", 0), 1234, true);
         const StudioSettings values = settings_with(SeedPolicy::PerCell, 5);
@@ -154,6 +154,19 @@ private slots:
         const MixPlan plan =
             planner.plan(entries(1, {"/a.jpg"}), entries(10, {"/x.jpg"}), settings_with(SeedPolicy::Fixed, 3), 2, MixResults(), "m");
         QCOMPARE(seeds_of(plan), (std::vector<std::uint64_t>{3}));
+    }
+
+    // A pasted image has no path: the hash of its pixels names it, in the list and in the session that
+    // keeps it beside itself, so a restored cell of it finds its row again.
+    void aPastedImageIsKnownByItsPixelsHash() {
+        SourceEntry pasted;
+        pasted.photo_hash = QStringLiteral("0123abcd");
+        pasted.face_index = 1;
+        const SessionSource kept{QStringLiteral("/s/mix.cells/pasted_0123abcd.png"), 1, 1.0, {}, QStringLiteral("0123abcd")};
+        QCOMPARE(source_identity(pasted), QStringLiteral("pasted:0123abcd#1"));
+        QCOMPARE(source_identity(kept), source_identity(pasted));
+        const SessionSource file{QStringLiteral("/s/mix.cells/pasted_0123abcd.png"), 1};
+        QCOMPARE(source_identity(file), QStringLiteral("/s/mix.cells/pasted_0123abcd.png#1"));
     }
 
     void sourceIdentityNamesThePhotoAndItsFace() {

@@ -4,11 +4,14 @@
 
 #include "bundle/recent_models.h"
 
+#include <QCheckBox>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QGroupBox>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QtTest>
 
 #include "gui_test_registry.h"
@@ -29,6 +32,28 @@ private slots:
         const QString details = panel.findChild<QPlainTextEdit*>(QStringLiteral("modelDetails"))->toPlainText();
         QVERIFY2(details.contains(QStringLiteral("No model loaded")), qPrintable(details));
         QVERIFY2(details.contains(QStringLiteral("diffusers")), qPrintable(details));
+    }
+
+    // Unticked, the sizes are their check box alone: no fields, and no empty frame where they were.
+    void theSizeFieldsShowOnlyWhileTicked() {
+        ModelPanel panel;
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        auto* sizes = panel.findChild<QCheckBox*>(QStringLiteral("importSizes"));
+        auto* fields = panel.findChild<QWidget*>(QStringLiteral("importSizeFields"));
+        auto* heads = panel.findChild<QSpinBox*>(QStringLiteral("attentionHeads"));
+        QVERIFY(sizes && fields && heads);
+        QVERIFY(!sizes->isChecked());
+        QVERIFY(!fields->isVisible());
+        QVERIFY(!panel.findChild<QGroupBox*>());  // nothing framed stands empty
+        QCOMPARE(panel.importSizes(), ModelImportSizes{});
+        sizes->setChecked(true);
+        QVERIFY(fields->isVisible());
+        heads->setValue(2);
+        QCOMPARE(panel.importSizes().attention_heads, 2);
+        sizes->setChecked(false);
+        QVERIFY(!fields->isVisible());
+        QCOMPARE(panel.importSizes(), ModelImportSizes{});  // unticked, the fields count for nothing
     }
 
     void loadsACheckpointOnAWorkerAndDescribesIt() {

@@ -17,6 +17,8 @@
 #include "gui_test_registry.h"
 #include "studio_fixture.h"
 
+#include <QAction>
+#include <QClipboard>
 #include <QDoubleSpinBox>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -48,6 +50,14 @@ bool wait_until(const std::function<bool()>& ready, int timeout_ms = kAlignTimeo
     clock.start();
     while (clock.elapsed() < timeout_ms && !ready()) QTest::qWait(20);
     return ready();
+}
+
+// The window on screen, its Faces list taking the largest face of each photo; null when it did not show.
+SourceList* shown_faces(MainWindow& window) {
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window)) return nullptr;
+    window.faces()->setSeveralFacesPolicy(SeveralFacesPolicy::Largest);
+    return window.faces();
 }
 
 }  // namespace
@@ -155,10 +165,8 @@ private slots:
         TemporarySettings settings;
         QTemporaryDir dir;
         MainWindow window;
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        SourceList* faces = window.faces();
-        faces->setSeveralFacesPolicy(SeveralFacesPolicy::Largest);
+        SourceList* faces = shown_faces(window);
+        QVERIFY(faces);
         faces->addPaths({testdata(QStringLiteral("deepface_img1.jpg"))});
         QVERIFY(wait_until([&] { return faces->entryCount() == 1; }));
         const quint64 key = faces->entries().front().key;
@@ -177,7 +185,9 @@ private slots:
         QVERIFY(wait_until([&] { return faces->entry(key)->same_person[0].weight == 3.0; }, 2000));
 
         const QString path = dir.filePath(QStringLiteral("person.json"));
-        QVERIFY(window.saveSession(path));
+        QSignalSpy written(&window, &MainWindow::sessionSaved);
+        window.saveSession(path);
+        QVERIFY(written.wait(30000));
         const MixSession saved = window.captureSession().session;
         QCOMPARE(saved.faces.size(), 1);
         QCOMPARE(saved.faces[0].same_person.size(), std::size_t(1));
@@ -199,6 +209,69 @@ private slots:
         QCOMPARE(QFileInfo(faces->entry(restored.key)->path).fileName(), QStringLiteral("deepface_img2.jpg"));
         QCOMPARE(faces->entry(restored.key)->weight, 3.0);
         QVERIFY(!faces->removePersonPhoto(restored.key, 0));  // a row keeps its last photo
+    }
+
+    // Edit ▸ Paste as a photo of the selected person: the clipboard's image joins the selected row, weighed
+    // like a dropped photo, and a session keeps it beside itself, so it comes back with the same pixels
+    // (the same hash, which names it in recipes) and its weight.
+    void aPastedImageJoinsTheSelectedPersonAndASessionKeepsIt() {
+        TemporarySettings settings;
+        QTemporaryDir dir;
+        MainWindow window;
+        SourceList* faces = shown_faces(window);
+        QVERIFY(faces);
+        auto* paste = window.findChild<QAction*>(QStringLiteral("pastePersonAction"));
+        QVERIFY(paste);
+        QSignalSpy problems(faces, &SourceList::problem);
+        paste->trigger();  // no row to paste into yet
+        QCOMPARE(problems.count(), 1);
+        QCOMPARE(problems.front().front().toString(), QStringLiteral("Select a Faces row to paste another photo of that person into."));
+
+        faces->addPaths({testdata(QStringLiteral("deepface_img1.jpg"))});
+        QVERIFY(wait_until([&] { return faces->entryCount() == 1; }));
+        const quint64 key = faces->entries().front().key;
+        faces->item(0)->setSelected(true);
+        const QImage photo(testdata(QStringLiteral("deepface_img2.jpg")));
+        QVERIFY(!photo.isNull());
+        QApplication::clipboard()->setImage(photo);
+        paste->trigger();
+        QVERIFY(wait_until([&] { return faces->entry(key)->same_person.size() == 1 && faces->entry(key)->photos_pending == 0; }));
+        QCOMPARE(faces->entryCount(), 1);
+        const SourceEntry pasted = faces->entry(key)->same_person.front();
+        QCOMPARE(pasted.name, QStringLiteral("pasted image 1"));
+        QVERIFY(pasted.path.isEmpty());
+        QCOMPARE(pasted.weight, 1.0);
+        QVERIFY(!pasted.pasted_png.isEmpty());
+        QCOMPARE(faces->item(0)->text(), QStringLiteral("deepface_img1.jpg +1"));
+        const facemix::MixSource source = mix_source_of(*faces->entry(key));  // its token is the row's mean
+        QCOMPARE(source.same_person.size(), std::size_t(1));
+        QCOMPARE(source.same_person[0].image_hash, pasted.photo_hash.toStdString());
+        QVERIFY(faces->setPhotoWeight(key, 1, 2.5));
+
+        const QString path = dir.filePath(QStringLiteral("pasted.json"));
+        QSignalSpy saved(&window, &MainWindow::sessionSaved);
+        window.saveSession(path);
+        QVERIFY(saved.wait(30000));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray json = file.readAll();
+        const QString kept = QStringLiteral("pasted.cells/pasted_%1.png").arg(pasted.photo_hash.left(16));
+        QVERIFY2(json.contains(kept.toUtf8()), json.constData());  // relative: the folder can move whole
+        QVERIFY(QFileInfo::exists(dir.filePath(kept)));
+
+        faces->clearEntries();
+        QVERIFY(window.openSession(path));
+        QVERIFY(wait_until([&] {
+            const QList<SourceEntry> rows = faces->entries();
+            return rows.size() == 1 && rows[0].same_person.size() == 1 && rows[0].photos_pending == 0;
+        }));
+        const SourceEntry back = faces->entries().front().same_person.front();
+        QVERIFY(back.path.isEmpty());  // pasted again, so the next session keeps it again
+        QVERIFY(back.name.startsWith(QStringLiteral("pasted image")));
+        QCOMPARE(back.photo_hash, pasted.photo_hash);
+        QCOMPARE(back.weight, 2.5);
+        QCOMPARE(back.face.aligned.size(), pasted.face.aligned.size());
+        QCOMPARE(cv::norm(back.face.aligned, pasted.face.aligned, cv::NORM_INF), 0.0);
     }
 };
 

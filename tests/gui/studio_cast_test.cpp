@@ -6,10 +6,15 @@
 #include "cast_runner.h"
 #include "log_panel.h"
 #include "gui_test_registry.h"
+#include "progress_status.h"
 #include "studio_fixture.h"
 
 #include "mix/cell_export.h"
+#include "mix/job_files.h"
 
+#include <opencv2/imgcodecs.hpp>
+
+#include <QAction>
 #include <QFile>
 #include <QSignalSpy>
 
@@ -55,6 +60,47 @@ private slots:
             QCOMPARE(recipe.settings.steps, 2);
         }
         QVERIFY(finished.front().at(2).toString().startsWith(QStringLiteral("Cast written")));
+    }
+
+    // Esc (the Mix ▸ Cancel action) stops a cast midway: the cells it finished are ranked and written,
+    // the ones it never reached are in neither the table nor the sheet, and the window is idle again.
+    void escCancelsACastAndKeepsWhatItFinished() {
+        MainWindow window;
+        QVERIFY(studio_.prepare(window, 30));  // slow cells: the cancel lands long before the second is done
+        window.setBatchCells(1);
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(QStringLiteral("backgrounds"));
+        QVERIFY(QDir().mkpath(folder));
+        const QStringList names{QStringLiteral("facerec_biden.jpg"), QStringLiteral("deepface_img3.jpg"), QStringLiteral("deepface_img13.jpg")};
+        for (const QString& name : names) QVERIFY(QFile::link(testdata(name), QDir(folder).filePath(name)));
+        const QString output = dir.filePath(QStringLiteral("cast"));
+        QSignalSpy finished(window.caster(), &CastRunner::finished);
+        QSignalSpy cells(window.generator(), &GenerationWorker::cellReady);
+        QVERIFY(window.castFace(folder, output));
+        QVERIFY(cells.wait(kGenerateTimeoutMs));
+        QVERIFY(window.progress()->isVisible());
+        QVERIFY(window.progress()->task().startsWith(QStringLiteral("Casting")));
+        auto* cancel = window.findChild<QAction*>(QStringLiteral("cancelAction"));
+        QVERIFY(cancel);
+        QCOMPARE(cancel->shortcut(), QKeySequence(Qt::Key_Escape));
+        cancel->trigger();
+        QVERIFY(finished.wait(kGenerateTimeoutMs));
+        const QString summary = finished.front().at(2).toString();
+        QVERIFY2(summary.startsWith(QStringLiteral("Cast cancelled: ")) && summary.contains(QStringLiteral(" of 3 cells ranked")), qPrintable(summary));
+        QVERIFY(!window.caster()->busy());
+        QVERIFY(!window.progress()->isVisible());
+        QVERIFY(!window.isMixing());
+
+        QFile csv(finished.front().at(1).toString());
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(csv.readAll()).trimmed().split(QLatin1Char('\n'));
+        QVERIFY2(lines.size() >= 2 && lines.size() < 4, qPrintable(lines.join(QLatin1Char('|'))));  // one or two of three
+        QVERIFY2(summary.startsWith(QStringLiteral("Cast cancelled: %1 of 3").arg(lines.size() - 1)), qPrintable(summary));
+        for (int i = 1; i < lines.size(); ++i)
+            QVERIFY(QFile::exists(QDir(output).filePath(lines[i].section(QLatin1Char(','), 1, 1))));
+        // The sheet: the face, then only the finished cells (tiles of kSheetTilePx and a caption, in one row).
+        const cv::Mat sheet = cv::imread(finished.front().at(0).toString().toStdString(), cv::IMREAD_COLOR);
+        QCOMPARE(sheet.cols, int(lines.size()) * facemix::kSheetTilePx + (int(lines.size()) - 1) * facemix::kSheetGapPx);
     }
 
     void aFolderWithoutPhotosIsOneSentence() {

@@ -148,7 +148,9 @@ private slots:
             QCOMPARE(sheet_image.cols, 3 * 256 + 2 * 4);
             QCOMPARE(sheet_image.rows, 3 * 256 + 2 * 4);
 
-            QVERIFY(window.saveSession(session_path));
+            QSignalSpy saved(&window, &MainWindow::sessionSaved);
+            window.saveSession(session_path);
+            QVERIFY(saved.wait(30000));
             QString error;
             const auto session = read_session_file(session_path, error);
             QVERIFY2(session, qPrintable(error));

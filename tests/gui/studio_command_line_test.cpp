@@ -1,6 +1,7 @@
 #include "gui_test_support.h"
 #include "main_window.h"
 #include "mix_session.h"
+#include "session_cell_images.h"
 #include "settings_panel.h"
 #include "studio_command_line.h"
 

@@ -80,13 +80,16 @@ public:
     }
 
     // The window shown, the tiny model loaded and two faces and two backgrounds dropped and aligned.
-    bool prepare(ui::MainWindow& window, int steps) const {
+    bool prepare(ui::MainWindow& window, int steps) const { return prepare(window, model_path_, steps); }
+
+    // The same with the model at `model_path`, for a studio in another process.
+    static bool prepare(ui::MainWindow& window, const QString& model_path, int steps) {
         window.show();
         if (!QTest::qWaitForWindowExposed(&window)) return false;
         window.settingsPanel()->setSettings(fastSettings(steps));
         window.faces()->setSeveralFacesPolicy(ui::SeveralFacesPolicy::Largest);
         window.backgrounds()->setSeveralFacesPolicy(ui::SeveralFacesPolicy::Largest);
-        window.modelPanel()->openModel(model_path_);
+        window.modelPanel()->openModel(model_path);
         QStringList faces, backgrounds;
         for (const QString& name : kFaces) faces << testdata(name);
         for (const QString& name : kBackgrounds) backgrounds << testdata(name);

@@ -2,6 +2,7 @@
 
 #include "mix/casting.h"
 
+#include <cmath>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -112,6 +113,42 @@ TEST(RankCast, BestFirstByDescriptorCosineToTheFaceSourceThenTheCellsWithoutASco
     EXPECT_NEAR(*faces[0].identity, 1.0f, 1e-5f);
     EXPECT_LT(*faces[1].identity, 0.99f);
     EXPECT_THROW(rank_cast(descriptor, reverse, CastDirection::BackgroundWithFaces, {aniston.aligned}), std::invalid_argument);
+}
+
+// Hand-made descriptors: the person's descriptor is the weighted mean of the photos that have one, so a
+// cell that is exactly the first photo scores the cosine to that mean, not 1.
+TEST(PersonDescriptor, IsTheWeightedMeanOfThePhotosWithAFace) {
+    FaceDescriptorVector first{}, second{};
+    first[0] = 1.0f;
+    second[1] = 2.0f;  // lengths differ: the mean is of the vectors as they are
+    const auto person = person_descriptor({{first, 1.0}, {second, 3.0}, {std::nullopt, 5.0}});
+    ASSERT_TRUE(person);
+    EXPECT_FLOAT_EQ((*person)[0], 0.25f);  // the photo without a face takes no share: weights 1 and 3 of 4
+    EXPECT_FLOAT_EQ((*person)[1], 1.5f);
+    EXPECT_FLOAT_EQ((*person)[2], 0.0f);
+    EXPECT_NEAR(descriptor_cosine(first, *person), 0.25 / std::sqrt(0.25 * 0.25 + 1.5 * 1.5), 1e-6);
+    EXPECT_FALSE(person_descriptor({{std::nullopt, 1.0}}));
+    EXPECT_FALSE(person_descriptor({}));
+}
+
+// A cast of a person of two photos scores every cell against both: a cell that is the first photo
+// itself does not score 1, but its cosine to the mean of the two photos' descriptors.
+TEST(RankCast, APersonOfSeveralPhotosIsScoredAgainstTheMeanOfTheirDescriptors) {
+    FaceDescriptor descriptor;
+    MixSource person = aligned_source("deepface_img1.jpg");
+    const MixSource other = aligned_source("deepface_img2.jpg");
+    person.same_person.push_back(other);
+    person.same_person.back().weight = 3.0;
+    const MixJob job = cast_job(CastDirection::FaceOnBackgrounds, person, {named("a.png")}, 0, SeedPolicy::Fixed);
+    const auto ranked = rank_cast(descriptor, job, CastDirection::FaceOnBackgrounds, {person.aligned});
+    ASSERT_EQ(ranked.size(), 1u);
+    ASSERT_TRUE(ranked[0].identity);
+    const auto first = describe_largest_face_enlarged(descriptor, person.aligned);
+    const auto second = describe_largest_face_enlarged(descriptor, other.aligned);
+    ASSERT_TRUE(first && second);
+    const auto mean = person_descriptor({{first, 0.25}, {second, 0.75}});
+    EXPECT_NEAR(*ranked[0].identity, descriptor_cosine(*first, *mean), 1e-5f);
+    EXPECT_LT(*ranked[0].identity, 0.999f);  // not the first photo alone
 }
 
 TEST(CaptionedSheet, TilesInReadingOrderWithACaptionStripUnderEach) {
