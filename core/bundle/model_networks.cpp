@@ -1,5 +1,7 @@
 #include "bundle/model_networks.h"
 
+#include <malloc.h>
+
 #include <c10/core/DefaultDtype.h>
 
 #include "nn/autoencoder_kl.h"
@@ -40,6 +42,10 @@ std::shared_ptr<Network> build(const std::optional<Config>& config, const Tensor
     network->to(dtype);
     load_weights(*network, weights, what, transfer);
     network->eval();
+    // The constructor's freshly initialised parameters were just replaced. glibc keeps the freed ones
+    // below its mmap threshold on its heap, where they stayed resident beside the model: 1.9 GB after
+    // building a float32 SD v1 model, more than its VAE and encoder together. Hand them back.
+    (void)::malloc_trim(0);
     return network;
 }
 
