@@ -16,7 +16,7 @@
 #include "nn/autoencoder_kl.h"
 #include "nn/clip_vision.h"
 #include "nn/descriptor_projection.h"
-#include "nn/load_weights.h"
+#include "nn/resident_memory.h"
 #include "nn/unet.h"
 #include "tensor/image_tensor.h"
 
@@ -175,7 +175,7 @@ void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_
             fail(cell, first_line(error.what()));
         }
     }
-    release_resident_weights(*networks_.encoder);
+    release_network_memory(*networks_.encoder);
 
     for (std::size_t begin = 0; begin < ready.size(); begin += batch_cells) {
         if (stop.stop_requested()) throw Cancelled();

@@ -1,7 +1,6 @@
 #include "nn/load_weights.h"
 
 #include "common/error.h"
-#include "io/mapped_file.h"
 
 #include <sstream>
 
@@ -35,10 +34,6 @@ TensorMap module_weights(const torch::nn::Module& module) {
     for (const auto& item : module.named_parameters(/*recurse=*/true)) weights.emplace(item.key(), item.value());
     for (const auto& item : module.named_buffers(/*recurse=*/true)) weights.emplace(item.key(), item.value());
     return weights;
-}
-
-void release_resident_weights(const torch::nn::Module& module) {
-    for (const auto& [name, weight] : module_weights(module)) release_resident_pages(weight);
 }
 
 void load_weights(torch::nn::Module& module, const TensorMap& weights, const std::string& what, WeightTransfer transfer) {

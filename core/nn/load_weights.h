@@ -19,8 +19,4 @@ void load_weights(torch::nn::Module& module, const TensorMap& weights, const std
 // The module's parameters and buffers under their canonical names (what load_weights expects back).
 TensorMap module_weights(const torch::nn::Module& module);
 
-// Hands back the resident pages of the module's weights that view a model file (io/mapped_file): a
-// network done for now, whose weights are read again from the page cache when it next runs.
-void release_resident_weights(const torch::nn::Module& module);
-
 }  // namespace facemix

@@ -1,10 +1,10 @@
 #include "io/mapped_file.h"
 
 #include "io/safetensors.h"
+#include "support/resident_pages.h"
 #include "support/test_data.h"
 
 #include <algorithm>
-#include <fstream>
 #include <vector>
 
 #include <fcntl.h>
@@ -16,13 +16,6 @@
 
 namespace facemix {
 namespace {
-
-double resident_mib() {
-    std::ifstream statm("/proc/self/statm");
-    long pages = 0, resident = 0;
-    statm >> pages >> resident;
-    return static_cast<double>(resident) * static_cast<double>(::sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
-}
 
 // The fraction of the tensor's pages in memory (mincore asks the page cache for a file mapping, whether
 // or not this process maps the page now).
@@ -91,13 +84,13 @@ TEST(MappedTensors, AreResidentOnlyOnceReadAndLeaveWhenReleased) {
     const double expected_sum = big.sum().item<double>();
     {
         const at::Tensor mapped = SafetensorsFile::open(path).mapped_tensor("big");
-        const double before = resident_mib();
+        const double before = test::resident_mib();
         EXPECT_DOUBLE_EQ(mapped.sum().item<double>(), expected_sum);
-        const double read = resident_mib();
+        const double read = test::resident_mib();
         EXPECT_GT(read - before, 80.0) << "reading the tensor brings its pages in";
         release_resident_pages(mapped);
         EXPECT_GT(cached_fraction(mapped), 0.9) << "released pages stay in the page cache: touching them again reads no disk";
-        const double released = resident_mib();
+        const double released = test::resident_mib();
         EXPECT_LT(released, read - 80.0) << "released pages leave the process";
         EXPECT_DOUBLE_EQ(mapped.sum().item<double>(), expected_sum) << "and are read again from the file";
         const at::Tensor ordinary = at::ones({1000});
