@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -13,15 +12,31 @@
 
 #include <opencv2/core.hpp>
 
+#include "nn/resident_memory.h"
+
 namespace facemix::cli {
 
-double peak_resident_gib() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_maxrss) / (1024.0 * 1024.0);  // ru_maxrss is in KiB
+namespace {
+
+// The number on the "Name:" line of /proc/self/status (memory in KiB), -1 when absent.
+long status_number(const std::string& name) {
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind(name + ":", 0) == 0) return std::stol(line.substr(name.size() + 1));
+    return -1;
 }
 
-void reset_peak_resident() { std::ofstream("/proc/self/clear_refs") << "5"; }
+}  // namespace
+
+// VmHWM is what clear_refs resets; getrusage's ru_maxrss may keep an older, higher peak.
+double peak_resident_gib() { return static_cast<double>(status_number("VmHWM")) / (1024.0 * 1024.0); }
+
+void reset_peak_resident() {
+    // Free heap memory is resident until handed back; a peak started over on top of it would count
+    // another phase's leftovers.
+    release_free_heap();
+    std::ofstream("/proc/self/clear_refs") << "5";
+}
 
 double resident_mib() {
     std::ifstream statm("/proc/self/statm");
@@ -36,12 +51,7 @@ int open_file_count() {
     return error ? -1 : static_cast<int>(std::distance(fds, std::filesystem::directory_iterator()));
 }
 
-int thread_count() {
-    std::ifstream status("/proc/self/status");
-    for (std::string line; std::getline(status, line);)
-        if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
-    return -1;
-}
+int thread_count() { return static_cast<int>(status_number("Threads")); }
 
 std::vector<MixSource> random_sources(const char* prefix, int count, int size, int seed) {
     std::vector<MixSource> sources;

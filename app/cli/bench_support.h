@@ -14,7 +14,7 @@ namespace facemix::cli {
 // Peak resident memory of this process so far, or since the last reset_peak_resident().
 double peak_resident_gib();
 // Starts the peak over from what is resident now (Linux's /proc/self/clear_refs), so one process can
-// report the peak of each of several phases.
+// report the peak of each of several phases. Free heap memory is handed back first.
 void reset_peak_resident();
 // What this process holds now (Linux /proc): resident memory, open file descriptors, threads.
 double resident_mib();

@@ -6,6 +6,7 @@
 #include "nn/clip_vision.h"
 #include "nn/descriptor_projection.h"
 #include "nn/load_weights.h"
+#include "nn/resident_memory.h"
 #include "nn/unet.h"
 
 namespace facemix {
@@ -40,6 +41,9 @@ std::shared_ptr<Network> build(const std::optional<Config>& config, const Tensor
     network->to(dtype);
     load_weights(*network, weights, what, transfer);
     network->eval();
+    // The constructor's freshly initialised parameters were just replaced; on the heap they stayed
+    // resident beside the model: 1.9 GB after building a float32 SD v1 model.
+    release_free_heap();
     return network;
 }
 

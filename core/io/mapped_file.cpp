@@ -1,7 +1,9 @@
 #include "io/mapped_file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -22,28 +24,6 @@ struct MappedRange {
     std::size_t bytes;
 };
 
-// The whole pages inside [begin, begin + bytes): a page shared with a neighbouring tensor stays.
-std::span<std::uint8_t> inner_pages(std::uint8_t* begin, std::size_t bytes) {
-    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-    const auto first = (reinterpret_cast<std::uintptr_t>(begin) + page - 1) / page * page;
-    const auto last = (reinterpret_cast<std::uintptr_t>(begin) + bytes) / page * page;
-    if (last <= first) return {};
-    return {reinterpret_cast<std::uint8_t*>(first), last - first};
-}
-
-// MADV_PAGEOUT keeps the data (a clean page is dropped and read again, a page written to stays
-// private), so it is safe on pages another living view may still read.
-void page_out(std::uint8_t* begin, std::size_t bytes) {
-    const std::span<std::uint8_t> pages = inner_pages(begin, bytes);
-    if (!pages.empty()) (void)::madvise(pages.data(), pages.size(), MADV_PAGEOUT);
-}
-
-void release_range(void* context) {
-    auto* range = static_cast<MappedRange*>(context);
-    page_out(range->begin, range->bytes);
-    delete range;
-}
-
 class FileDescriptor {
 public:
     explicit FileDescriptor(int fd) : fd_(fd) {}
@@ -57,6 +37,54 @@ public:
 private:
     int fd_;
 };
+
+// The whole pages inside [begin, begin + bytes): a page shared with a neighbouring tensor stays.
+std::span<std::uint8_t> inner_pages(std::uint8_t* begin, std::size_t bytes) {
+    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto first = (reinterpret_cast<std::uintptr_t>(begin) + page - 1) / page * page;
+    const auto last = (reinterpret_cast<std::uintptr_t>(begin) + bytes) / page * page;
+    if (last <= first) return {};
+    return {reinterpret_cast<std::uint8_t*>(first), last - first};
+}
+
+// Whether any of `pages` is this process's private copy (a mapped tensor was written to): in
+// /proc/self/pagemap such a page is present without the file-page bit, or swapped. Unreadable counts
+// as yes, the safe answer.
+bool holds_private_copies(std::span<std::uint8_t> pages) {
+    const FileDescriptor pagemap(::open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC));
+    if (pagemap.get() < 0) return true;
+    constexpr std::uint64_t present = 1ULL << 63, swapped = 1ULL << 62, file_page = 1ULL << 61;
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t first = reinterpret_cast<std::uintptr_t>(pages.data()) / page, count = pages.size() / page;
+    std::uint64_t entries[4096];
+    for (std::size_t done = 0; done < count;) {
+        const std::size_t chunk = std::min(count - done, std::size(entries));
+        const auto offset = static_cast<off_t>((first + done) * sizeof(std::uint64_t));
+        if (::pread(pagemap.get(), entries, chunk * sizeof(std::uint64_t), offset) != static_cast<ssize_t>(chunk * sizeof(std::uint64_t)))
+            return true;
+        for (std::size_t k = 0; k < chunk; ++k)
+            if ((entries[k] & swapped) || ((entries[k] & present) && !(entries[k] & file_page))) return true;
+        done += chunk;
+    }
+    return false;
+}
+
+// Unmapping clean pages (MADV_DONTNEED) leaves them in the page cache, so weights touched again are
+// read from memory, not from the disk. Pages written to would lose the writes that way, so a range
+// holding any goes out with MADV_PAGEOUT, which keeps private pages but also evicts the clean ones
+// from the page cache. Either way it is safe on pages another living view may still read (weights are
+// not written while they are released, so no write races the check).
+void page_out(std::uint8_t* begin, std::size_t bytes) {
+    const std::span<std::uint8_t> pages = inner_pages(begin, bytes);
+    if (pages.empty()) return;
+    (void)::madvise(pages.data(), pages.size(), holds_private_copies(pages) ? MADV_PAGEOUT : MADV_DONTNEED);
+}
+
+void release_range(void* context) {
+    auto* range = static_cast<MappedRange*>(context);
+    page_out(range->begin, range->bytes);
+    delete range;
+}
 
 }  // namespace
 

@@ -44,9 +44,10 @@ private:
 };
 
 // Hands the resident pages of a tensor that views a MappedFile back to the page cache (they are read
-// again from it if touched later), so weights used once, like the image encoder's after a job's photos
-// are embedded, stop counting in the process's memory. Does nothing for any other tensor: anonymous
-// memory would go to swap instead.
+// again from it if touched later, not from the disk, unless the kernel needs the memory), so weights
+// used once, like the image encoder's after a job's photos are embedded, stop counting in the
+// process's memory. Pages the process wrote to keep their contents. Does nothing for any other
+// tensor: anonymous memory would go to swap instead.
 void release_resident_pages(const at::Tensor& tensor);
 
 }  // namespace facemix

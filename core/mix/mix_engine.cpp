@@ -13,11 +13,10 @@
 #include "bundle/model_hash.h"
 #include "common/error.h"
 #include "common/one_intra_op_thread.h"
-#include "io/mapped_file.h"
 #include "nn/autoencoder_kl.h"
 #include "nn/clip_vision.h"
 #include "nn/descriptor_projection.h"
-#include "nn/load_weights.h"
+#include "nn/resident_memory.h"
 #include "nn/unet.h"
 #include "tensor/image_tensor.h"
 
@@ -176,7 +175,7 @@ void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_
             fail(cell, first_line(error.what()));
         }
     }
-    for (const auto& [name, weight] : module_weights(*networks_.encoder)) release_resident_pages(weight);
+    release_network_memory(*networks_.encoder);
 
     for (std::size_t begin = 0; begin < ready.size(); begin += batch_cells) {
         if (stop.stop_requested()) throw Cancelled();

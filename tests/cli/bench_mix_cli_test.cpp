@@ -14,8 +14,8 @@ double figure(const std::string& text, const std::string& pattern) {
     return std::stod(match[1]);
 }
 
-// The tiny architecture at both CPU precisions: every figure is measured (positive), the ratios line
-// compares bf16 with fp32, and the peak covers the bundle and the engine.
+// The tiny architecture at both CPU precisions: every figure is measured (positive), the ratio lines
+// compare bf16 with fp32 as a whole and network by network, and the peak covers loading and the jobs.
 TEST(BenchMixCli, PrintsEveryFigureForEachPrecisionAndTheirRatios) {
     const auto result = test::run_facemix({"bench", "mix", "--arch", "tiny", "--precision", "fp32", "bf16", "--cells", "2",
                                            "--steps", "2", "--threads", "1"});
@@ -30,8 +30,18 @@ TEST(BenchMixCli, PrintsEveryFigureForEachPrecisionAndTheirRatios) {
         EXPECT_GT(figure(text, R"(encoder ([0-9.]+) ms)"), 0.0) << text;
         EXPECT_GT(figure(text, R"(UNet ([0-9.]+) ms per CFG pair)"), 0.0) << text;
         EXPECT_GT(figure(text, R"(peak RSS ([0-9.]+) GiB)"), 0.0) << text;
+        EXPECT_GT(figure(text, R"(([0-9.]+) GiB loading)"), 0.0) << text;
+        EXPECT_GT(figure(text, R"(([0-9.]+) GiB in the jobs)"), 0.0) << text;
     }
     EXPECT_GT(figure(result.out, R"(bf16 vs fp32 speed-up: first cell ([0-9.]+)x)"), 0.0) << result.out;
+    // Each network's bf16 time over its fp32 time, and a verdict on all of them.
+    for (const std::string network : {"encoder", "UNet", "VAE decode"})
+        EXPECT_GT(figure(result.out, "bf16 / fp32 time per network:.* " + network + R"( ([0-9.]+) \()"), 0.0) << network << "\n" << result.out;
+    EXPECT_TRUE(result.out.find("every network faster than in fp32") != std::string::npos ||
+                result.out.find("not faster than in fp32:") != std::string::npos)
+        << result.out;
+    // The goals are issue 13's for SD v1 at 512 px; a tiny model has none.
+    EXPECT_EQ(result.out.find("goal:"), std::string::npos) << result.out;
     // The CLI's own link, not just this test's: its matrix products run LibTorch's gemm.
     if (sgemm_binding().libtorch_has_blas) {
         EXPECT_NE(result.out.find("matrix products: LibTorch's own BLAS"), std::string::npos) << result.out;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include <ATen/ATen.h>
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
 
@@ -10,6 +11,11 @@
 #include "mix/cell_export.h"
 #include "mix/cell_sampler.h"
 #include "mix/mix_engine.h"
+#include "nn/autoencoder_kl.h"
+#include "nn/clip_vision.h"
+#include "nn/load_weights.h"
+#include "nn/unet.h"
+#include "support/resident_pages.h"
 #include "support/test_data.h"
 #include "support/tiny_model.h"
 
@@ -49,6 +55,36 @@ ComputeTarget test_target() {
 MixEngine& tiny_engine() {
     static MixEngine engine(test::tiny_bundle(), "tiny", test_target());
     return engine;
+}
+
+std::size_t mapped_weight_pages(const torch::nn::Module& network) {
+    std::size_t pages = 0;
+    for (const auto& [name, weight] : module_weights(network)) pages += test::mapped_pages(weight);
+    return pages;
+}
+
+// A job's phases do not add up in memory: with the weights mapped from the model file, as a user's
+// model is, the encoder leaves after embedding, the UNet before decoding and the decoder at the end, so
+// after a job none of them holds a page of the file in the process.
+TEST(MixEngine, AJobLeavesNoNetworksWeightsInMemory) {
+    if (!test_target().device.is_cpu()) GTEST_SKIP() << "weights are mapped from the file only on the CPU";
+    test::TempDir dir;
+    write_bundle(dir.path() / "tiny.safetensors", test::tiny_bundle());
+    MixEngine engine(read_bundle(dir.path() / "tiny.safetensors"), "tiny", test_target());
+    MixJob job = grid_job(1, 1);
+    job.settings.steps = 2;
+    const auto results = run_all(engine, job);
+    ASSERT_EQ(results.size(), 1u);
+    ASSERT_TRUE(results.front().ok()) << results.front().error;
+    const ModelNetworks& networks = engine.networks();
+    EXPECT_EQ(mapped_weight_pages(*networks.encoder), 0u);
+    EXPECT_EQ(mapped_weight_pages(*networks.unet), 0u);
+    EXPECT_EQ(mapped_weight_pages(*networks.vae), 0u);
+    // The check sees pages where there are some: a bare UNet call brings the UNet's back.
+    at::NoGradGuard no_grad;
+    (void)networks.unet->forward(at::randn({2, engine.manifest().unet->in_channels, 8, 8}), at::full({1}, 500.0),
+                                 at::zeros({2, 2, engine.manifest().unet->context_dim}));
+    EXPECT_GT(mapped_weight_pages(*networks.unet), 0u);
 }
 
 TEST(MixEngine, GridHasOneCellPerPairWithItsSeedAndPosition) {
