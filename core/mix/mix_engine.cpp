@@ -13,6 +13,7 @@
 #include "bundle/model_hash.h"
 #include "common/error.h"
 #include "common/one_intra_op_thread.h"
+#include "mix/cell_failure.h"
 #include "nn/autoencoder_kl.h"
 #include "nn/clip_vision.h"
 #include "nn/descriptor_projection.h"
@@ -29,9 +30,6 @@ namespace {
 // on a busy machine its spin-waiting made the studio's steps many times slower (bench mix measures
 // both). SD-sized networks use every core.
 constexpr std::int64_t kOneThreadUNetWeights = 20'000'000;
-
-// c10 errors carry a C++ backtrace after their first line; a user needs the first line.
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 const MixSource& source_at(const std::vector<MixSource>& sources, std::size_t index, const char* group) {
     if (index >= sources.size())
@@ -172,7 +170,7 @@ void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_
         } catch (const Cancelled&) {
             throw;
         } catch (const std::exception& error) {
-            fail(cell, first_line(error.what()));
+            fail(cell, cell_failure_words(error, target_));
         }
     }
     release_network_memory(*networks_.encoder);
@@ -212,7 +210,7 @@ void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_
             throw;
         } catch (const std::exception& error) {
             if (all.size() == 1) {
-                fail(batch.front(), first_line(error.what()));
+                fail(batch.front(), cell_failure_words(error, target_));
                 continue;
             }
             // Retry one by one: one bad cell (or a batch too large for memory) must not take the others down.
@@ -223,7 +221,7 @@ void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_
                 } catch (const Cancelled&) {
                     throw;
                 } catch (const std::exception& single_error) {
-                    fail(batch[k], first_line(single_error.what()));
+                    fail(batch[k], cell_failure_words(single_error, target_));
                     continue;
                 }
                 report(std::move(alone.front()));
