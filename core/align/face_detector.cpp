@@ -1,8 +1,9 @@
 #include "align/face_detector.h"
 
+#include "align/hog_face_scan.h"
+
 #include <algorithm>
 
-#include <dlib/image_processing/frontal_face_detector.h>
 #include <dlib/image_transforms/interpolation.h>
 #include <dlib/opencv/cv_image.h>
 #include <opencv2/imgproc.hpp>
@@ -10,14 +11,16 @@
 namespace facemix {
 
 struct FaceDetector::Impl {
-    dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
+    HogFaceScan scan;
 };
 
 FaceDetector::FaceDetector(FaceDetectorOptions options)
-    : options_(options), impl_(std::make_unique<Impl>()) {}
+    : options_(options), impl_(std::make_unique<Impl>(Impl{HogFaceScan(options.threads)})) {}
 FaceDetector::~FaceDetector() = default;
 FaceDetector::FaceDetector(FaceDetector&&) noexcept = default;
 FaceDetector& FaceDetector::operator=(FaceDetector&&) noexcept = default;
+
+int FaceDetector::threads() const { return options_.dlib_reference ? 1 : impl_->scan.threads(); }
 
 std::vector<FaceDetection> FaceDetector::detect(const cv::Mat& bgr) {
     const int long_side = std::max(bgr.cols, bgr.rows);
@@ -35,17 +38,17 @@ std::vector<FaceDetection> FaceDetector::detect(const cv::Mat& bgr) {
         dlib::pyramid_up(pyramid);
         pyramid_scale *= 2.0;
     }
-
-    std::vector<dlib::rect_detection> found;
-    impl_->detector(pyramid, found, options_.min_score);
+    const cv::Mat scanned(static_cast<int>(pyramid.nr()), static_cast<int>(pyramid.nc()), CV_8UC1,
+                          dlib::image_data(pyramid), static_cast<std::size_t>(dlib::width_step(pyramid)));
+    const std::vector<HogDetection> found = options_.dlib_reference
+                                                ? impl_->scan.reference_detect(scanned, options_.min_score)
+                                                : impl_->scan.detect(scanned, options_.min_score);
 
     std::vector<FaceDetection> faces;
     const double to_photo = 1.0 / (scale * pyramid_scale);
-    for (const auto& d : found) {
-        const auto& r = d.rect;
-        faces.push_back({cv::Rect2d(r.left() * to_photo, r.top() * to_photo, (r.right() - r.left() + 1) * to_photo,
-                                    (r.bottom() - r.top() + 1) * to_photo),
-                         d.detection_confidence});
+    for (const HogDetection& d : found) {
+        const cv::Rect& r = d.box;
+        faces.push_back({cv::Rect2d(r.x * to_photo, r.y * to_photo, r.width * to_photo, r.height * to_photo), d.confidence});
     }
     std::stable_sort(faces.begin(), faces.end(),
                      [](const FaceDetection& a, const FaceDetection& b) { return a.box.area() > b.box.area(); });
