@@ -1,11 +1,13 @@
 #include "align/face_detector.h"
 
+#include "align/dlib_bilinear_resize.h"
 #include "align/hog_face_scan.h"
 
 #include <algorithm>
 
 #include <dlib/image_transforms/interpolation.h>
 #include <dlib/opencv/cv_image.h>
+#include <dlib/opencv/to_open_cv.h>
 #include <opencv2/imgproc.hpp>
 
 namespace facemix {
@@ -31,18 +33,27 @@ std::vector<FaceDetection> FaceDetector::detect(const cv::Mat& bgr) {
     cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
     if (scale < 1.0) cv::resize(grey, grey, cv::Size(), scale, scale, cv::INTER_AREA);
 
-    dlib::array2d<unsigned char> pyramid;
-    dlib::assign_image(pyramid, dlib::cv_image<unsigned char>(grey));
+    // The upsampled copy that finds faces down to about 40 px. dlib's reference makes it with dlib's
+    // pyramid_up; the scan with the same resize, pixel for pixel, faster.
+    std::vector<HogDetection> found;
     double pyramid_scale = 1.0;
-    for (int i = 0; i < options_.upsample; ++i) {
-        dlib::pyramid_up(pyramid);
-        pyramid_scale *= 2.0;
+    if (options_.dlib_reference) {
+        dlib::array2d<unsigned char> pyramid;
+        dlib::assign_image(pyramid, dlib::cv_image<unsigned char>(grey));
+        for (int i = 0; i < options_.upsample; ++i) {
+            dlib::pyramid_up(pyramid);
+            pyramid_scale *= 2.0;
+        }
+        found = impl_->scan.reference_detect(dlib::toMat(pyramid), options_.min_score);
+    } else {
+        for (int i = 0; i < options_.upsample; ++i) {
+            cv::Mat doubled(doubled_size(grey.size()), CV_8UC1);
+            resize_like_dlib(grey, doubled);
+            grey = doubled;
+            pyramid_scale *= 2.0;
+        }
+        found = impl_->scan.detect(grey, options_.min_score);
     }
-    const cv::Mat scanned(static_cast<int>(pyramid.nr()), static_cast<int>(pyramid.nc()), CV_8UC1,
-                          dlib::image_data(pyramid), static_cast<std::size_t>(dlib::width_step(pyramid)));
-    const std::vector<HogDetection> found = options_.dlib_reference
-                                                ? impl_->scan.reference_detect(scanned, options_.min_score)
-                                                : impl_->scan.detect(scanned, options_.min_score);
 
     std::vector<FaceDetection> faces;
     const double to_photo = 1.0 / (scale * pyramid_scale);

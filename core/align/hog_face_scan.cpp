@@ -1,5 +1,6 @@
 #include "align/hog_face_scan.h"
 
+#include "align/dlib_bilinear_resize.h"
 #include "align/hog_features.h"
 #include "align/hog_window_filter.h"
 
@@ -53,16 +54,11 @@ HogDetection to_detection(const dlib::rect_detection& found) {
             found.detection_confidence, static_cast<int>(found.weight_index)};
 }
 
-cv::Mat view_of(const dlib::array2d<unsigned char>& image) {
-    return cv::Mat(static_cast<int>(image.nr()), static_cast<int>(image.nc()), CV_8UC1,
-                   const_cast<void*>(dlib::image_data(image)), static_cast<std::size_t>(dlib::width_step(image)));
-}
-
 // What one thread keeps between the levels it scans.
 struct Scratch {
     HogPlanes planes;
-    HogWindowScores scores;
-    std::vector<float> rows;
+    std::vector<HogWindowScores> scores;
+    std::vector<float> ring;
 };
 
 }  // namespace
@@ -106,10 +102,10 @@ struct HogFaceScan::Impl {
         hits.assign(filters.size(), {});
         extract_hog_features(image, window_rows, window_cols, scratch.planes);
         if (scratch.planes.empty()) return;
+        score_windows(filters, scratch.planes, scratch.scores, scratch.ring);
         const Pyramid pyramid;
         for (std::size_t f = 0; f < filters.size(); ++f) {
-            score_windows(filters[f], scratch.planes, scratch.scores, scratch.rows);
-            const HogWindowScores& scores = scratch.scores;
+            const HogWindowScores& scores = scratch.scores[f];
             const double bar = filters[f].threshold + adjust_threshold;
             for (int r = HogWindowScores::first(); r < scores.rows - HogWindowScores::last_margin(); ++r)
                 for (int c = HogWindowScores::first(); c < scores.cols - HogWindowScores::last_margin(); ++c) {
@@ -164,7 +160,9 @@ std::vector<HogDetection> HogFaceScan::detect(const cv::Mat& grey, double adjust
     CV_Assert(grey.type() == CV_8UC1);
     const Impl& impl = *impl_;
     const int levels = impl.level_count(grey.size());
-    std::vector<dlib::array2d<unsigned char>> smaller(static_cast<std::size_t>(levels - 1));
+    // Level l is the image shrunk l times by 5/6 (dlib's pyramid_down<6>, pixel for pixel).
+    std::vector<cv::Mat> level_images(static_cast<std::size_t>(levels));
+    level_images[0] = grey;
     std::vector<WindowHits> hits(static_cast<std::size_t>(levels));
 
     // Levels are taken in order, largest first, by whichever thread is free; a level is scanned once
@@ -183,8 +181,8 @@ std::vector<HogDetection> HogFaceScan::detect(const cv::Mat& grey, double adjust
                     made.wait(lock, [&] { return levels_made > level || failure; });
                     if (failure) return;
                 }
-                impl.scan_level(level == 0 ? grey : view_of(smaller[static_cast<std::size_t>(level - 1)]), level,
-                                adjust_threshold, scratch, hits[static_cast<std::size_t>(level)]);
+                impl.scan_level(level_images[static_cast<std::size_t>(level)], level, adjust_threshold, scratch,
+                                hits[static_cast<std::size_t>(level)]);
             }
         } catch (...) {
             std::lock_guard lock(mutex);
@@ -196,14 +194,13 @@ std::vector<HogDetection> HogFaceScan::detect(const cv::Mat& grey, double adjust
         std::vector<std::jthread> helpers;
         for (int t = 1; t < std::min(threads_, levels); ++t) helpers.emplace_back(scan);
         try {
-            const Pyramid pyramid;
             for (int level = 1; level < levels; ++level) {
-                if (level == 1)
-                    pyramid(dlib::cv_image<unsigned char>(grey), smaller[0]);
-                else
-                    pyramid(smaller[static_cast<std::size_t>(level - 2)], smaller[static_cast<std::size_t>(level - 1)]);
+                const cv::Mat& larger = level_images[static_cast<std::size_t>(level - 1)];
+                cv::Mat smaller(five_sixths_size(larger.size()), CV_8UC1);
+                resize_like_dlib(larger, smaller);
                 {
                     std::lock_guard lock(mutex);
+                    level_images[static_cast<std::size_t>(level)] = smaller;
                     levels_made = level + 1;
                 }
                 made.notify_all();

@@ -12,55 +12,68 @@ Floats8& floats8(float* at) { return *reinterpret_cast<Floats8*>(at); }
 
 }  // namespace
 
+namespace {
+
+// Adds one part's share to the scores of every window (inlined into each build of score_windows): the
+// plane filtered along its rows into a ring of the last kWindow rows, and as soon as a window's rows are
+// all there, down its columns.
+[[gnu::always_inline]] inline void add_part(const HogWindowFilter::Part& part, const HogPlanes& planes, float* scores,
+                                            float* ring) {
+    constexpr int kWindow = HogWindowFilter::kWindow;
+    const int stride = planes.stride;
+    // Window positions per row. The last group of eight may run past them into the row's slack, whose
+    // zeros give scores nobody reads.
+    const int positions = planes.cols - kWindow + 1;
+    Floats8 along_row[kWindow], along_column[kWindow];
+    for (int i = 0; i < kWindow; ++i) {
+        along_row[i] = Floats8{} + part.along_row[i];
+        along_column[i] = Floats8{} + part.along_column[i];
+    }
+    const float* plane = planes.plane(part.plane);
+    for (int r = 0; r < planes.rows; ++r) {
+        const float* in = plane + static_cast<std::size_t>(r) * stride;
+        float* filtered = ring + static_cast<std::size_t>(r % kWindow) * stride;
+        for (int c = 0; c < positions; c += 8) {
+            Floats8 sum = along_row[0] * floats8(in + c);
+            for (int i = 1; i < kWindow; ++i) sum += along_row[i] * floats8(in + c + i);
+            floats8(filtered + c) = sum;
+        }
+        if (r < kWindow - 1) continue;
+        const int top = r - kWindow + 1;
+        const float* window_rows[kWindow];
+        for (int i = 0; i < kWindow; ++i) window_rows[i] = ring + static_cast<std::size_t>((top + i) % kWindow) * stride;
+        float* out = scores + static_cast<std::size_t>(top + HogWindowScores::first()) * stride + HogWindowScores::first();
+        for (int c = 0; c < positions; c += 8) {
+            Floats8 sum = along_column[0] * floats8(window_rows[0] + c);
+            for (int i = 1; i < kWindow; ++i) sum += along_column[i] * floats8(window_rows[i] + c);
+            floats8(out + c) += sum;
+        }
+    }
+}
+
+}  // namespace
+
 // GCC builds an AVX2 + FMA copy next to the baseline one and the loader picks one for the CPU.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("arch=x86-64-v3", "default")))
 #endif
-void score_windows(const HogWindowFilter& filter, const HogPlanes& planes, HogWindowScores& scores,
-                   std::vector<float>& rows) {
+void score_windows(const std::vector<HogWindowFilter>& filters, const HogPlanes& planes,
+                   std::vector<HogWindowScores>& scores, std::vector<float>& ring) {
     constexpr int kWindow = HogWindowFilter::kWindow;
-    const int stride = planes.stride;
-    scores.rows = planes.rows;
-    scores.cols = planes.cols;
-    scores.stride = stride;
-    scores.values.assign(static_cast<std::size_t>(planes.rows) * stride, 0.0f);
-    if (planes.rows < kWindow || planes.cols < kWindow) return;
-    // Window positions per row. The last group of eight may run past them into the row's slack, whose
-    // zeros give scores nobody reads.
-    const int positions = planes.cols - kWindow + 1;
-    // The last kWindow rows of the plane filtered along the row, as a ring.
-    rows.resize(static_cast<std::size_t>(kWindow) * stride);
-
-    for (const HogWindowFilter::Part& part : filter.parts) {
-        Floats8 along_row[kWindow], along_column[kWindow];
-        for (int i = 0; i < kWindow; ++i) {
-            along_row[i] = Floats8{} + part.along_row[i];
-            along_column[i] = Floats8{} + part.along_column[i];
-        }
-        const float* plane = planes.plane(part.plane);
-        for (int r = 0; r < planes.rows; ++r) {
-            const float* in = plane + static_cast<std::size_t>(r) * stride;
-            float* filtered = rows.data() + static_cast<std::size_t>(r % kWindow) * stride;
-            for (int c = 0; c < positions; c += 8) {
-                Floats8 sum = along_row[0] * floats8(in + c);
-                for (int i = 1; i < kWindow; ++i) sum += along_row[i] * floats8(in + c + i);
-                floats8(filtered + c) = sum;
-            }
-            if (r < kWindow - 1) continue;
-            // Rows top .. r are filtered now: the windows whose top row is `top` get this part's share.
-            const int top = r - kWindow + 1;
-            const float* window_rows[kWindow];
-            for (int i = 0; i < kWindow; ++i)
-                window_rows[i] = rows.data() + static_cast<std::size_t>((top + i) % kWindow) * stride;
-            float* out = scores.values.data() + static_cast<std::size_t>(top + HogWindowScores::first()) * stride +
-                         HogWindowScores::first();
-            for (int c = 0; c < positions; c += 8) {
-                Floats8 sum = along_column[0] * floats8(window_rows[0] + c);
-                for (int i = 1; i < kWindow; ++i) sum += along_column[i] * floats8(window_rows[i] + c);
-                floats8(out + c) += sum;
-            }
-        }
+    scores.resize(filters.size());
+    for (HogWindowScores& s : scores) {
+        s.rows = planes.rows;
+        s.cols = planes.cols;
+        s.stride = planes.stride;
+        s.values.assign(static_cast<std::size_t>(planes.rows) * planes.stride, 0.0f);
     }
+    if (planes.rows < kWindow || planes.cols < kWindow) return;
+    ring.resize(static_cast<std::size_t>(kWindow) * planes.stride);
+    // Plane by plane, so that each plane is read from memory once for the parts of all filters.
+    for (int p = 0; p < HogPlanes::kPlanes; ++p)
+        for (std::size_t f = 0; f < filters.size(); ++f)
+            for (const HogWindowFilter::Part& part : filters[f].parts)
+                if (part.plane == p) add_part(part, planes, scores[f].values.data(), ring.data());
 }
 
 }  // namespace facemix

@@ -52,31 +52,35 @@ double direct_score(const HogWindowFilter& filter, const HogPlanes& planes, int 
 // against the direct sum.
 TEST(HogWindowFilter, ScoresEqualTheDirectSumAtEveryWindow) {
     cv::RNG rng(11);
-    const HogWindowFilter filter = random_filter(40, rng);
-    HogWindowScores scores;
+    const std::vector<HogWindowFilter> filters{random_filter(40, rng), random_filter(7, rng)};
+    std::vector<HogWindowScores> scores;
     std::vector<float> scratch;
     for (const cv::Size size : {cv::Size(10, 10), cv::Size(13, 11), cv::Size(37, 29), cv::Size(64, 17)}) {
         const HogPlanes planes = random_planes(size.height, size.width, rng);
-        score_windows(filter, planes, scores, scratch);
-        ASSERT_EQ(scores.rows, planes.rows);
-        ASSERT_EQ(scores.cols, planes.cols);
-        double largest = 0;
-        int windows = 0;
-        for (int r = HogWindowScores::first(); r < scores.rows - HogWindowScores::last_margin(); ++r)
-            for (int c = HogWindowScores::first(); c < scores.cols - HogWindowScores::last_margin(); ++c, ++windows)
-                largest = std::max(largest, std::abs(scores.at(r, c) - direct_score(filter, planes, r, c)));
-        EXPECT_EQ(windows, (size.height - kWindow + 1) * (size.width - kWindow + 1)) << size;
-        // Scores reach about 50 here; float sums of 4000 products keep within a few 1e-5 of that.
-        EXPECT_LT(largest, 1e-4) << size;
+        score_windows(filters, planes, scores, scratch);
+        ASSERT_EQ(scores.size(), filters.size());
+        for (std::size_t f = 0; f < filters.size(); ++f) {
+            ASSERT_EQ(scores[f].rows, planes.rows);
+            ASSERT_EQ(scores[f].cols, planes.cols);
+            double largest = 0;
+            int windows = 0;
+            for (int r = HogWindowScores::first(); r < scores[f].rows - HogWindowScores::last_margin(); ++r)
+                for (int c = HogWindowScores::first(); c < scores[f].cols - HogWindowScores::last_margin(); ++c, ++windows)
+                    largest = std::max(largest, std::abs(scores[f].at(r, c) - direct_score(filters[f], planes, r, c)));
+            EXPECT_EQ(windows, (size.height - kWindow + 1) * (size.width - kWindow + 1)) << size;
+            // Scores reach about 10 here; float sums of 4000 products keep within a few 1e-6 of that.
+            EXPECT_LT(largest, 1e-4) << size << " filter " << f;
+        }
     }
 }
 
 TEST(HogWindowFilter, PlanesSmallerThanTheWindowHaveNoWindows) {
     cv::RNG rng(3);
-    HogWindowScores scores;
+    std::vector<HogWindowScores> scores;
     std::vector<float> scratch;
-    score_windows(random_filter(3, rng), random_planes(9, 30, rng), scores, scratch);
-    EXPECT_EQ(scores.rows - HogWindowScores::last_margin() - HogWindowScores::first(), 0);
+    score_windows({random_filter(3, rng)}, random_planes(9, 30, rng), scores, scratch);
+    ASSERT_EQ(scores.size(), 1u);
+    EXPECT_EQ(scores[0].rows - HogWindowScores::last_margin() - HogWindowScores::first(), 0);
 }
 
 }  // namespace
