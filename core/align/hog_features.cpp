@@ -94,31 +94,38 @@ typedef float Floats4 __attribute__((vector_size(16), aligned(4), may_alias));
 
 Floats4& floats4(float* at) { return *reinterpret_cast<Floats4*>(at); }
 
-// The votes of one band, the run of pixel rows that vote into the same two cell rows, laid out as
-// [bin][histogram column][upper row, lower row] so that a pixel's four votes (two cells side by side,
-// in two cell rows) are four neighbouring floats: one vector add. Neighbouring pixels often share a bin;
-// even and odd pixel columns vote into copies of their own so that one's add need not wait for the other's.
+// The votes of one band, the run of pixel rows that vote into the same two cell rows. A pixel's four
+// votes (its cell and the one to its right, in the upper and the lower cell row) are kept together,
+// under its left cell and its bin, as four neighbouring floats: one vector add a pixel. Neighbouring
+// pixels often share a bin, so even and odd pixel columns vote into copies of their own and one add
+// need not wait for the other's.
 class BandVotes {
 public:
     explicit BandVotes(int hist_cols)
-        : cols_(hist_cols), copy_size_(static_cast<std::size_t>(kSigned) * hist_cols * 2), votes_(2 * copy_size_, 0.0f) {}
+        : cols_(hist_cols), copy_size_(static_cast<std::size_t>(hist_cols) * kSigned * 4), votes_(2 * copy_size_, 0.0f) {}
 
-    // The four votes of a pixel in column `parity`'s copy whose left cell is histogram column `col`.
-    float* at(int parity, int bin, int col) {
-        return votes_.data() + parity * copy_size_ + (static_cast<std::size_t>(bin) * cols_ + col) * 2;
-    }
+    // Where the votes of pixel column x, whose left cell is histogram column `left`, start; its bin
+    // adds bin * 4.
+    std::size_t column_offset(int x, int left) const { return (x & 1) * copy_size_ + static_cast<std::size_t>(left) * kSigned * 4; }
+    float* data() { return votes_.data(); }
 
     // Adds the band to histogram rows `top` and `top` + 1 and starts the next one.
     void flush(CellHistograms& hist, int top) {
         float* upper = hist.row(top);
         float* lower = hist.row(top + 1);
-        for (int bin = 0; bin < kSigned; ++bin)
-            for (int col = 0; col < cols_; ++col) {
-                const float* even = at(0, bin, col);
-                const float* odd = at(1, bin, col);
-                upper[col * kSigned + bin] += even[0] + odd[0];
-                lower[col * kSigned + bin] += even[1] + odd[1];
+        const float* even = votes_.data();
+        const float* odd = even + copy_size_;
+        for (std::size_t i = 0; i < static_cast<std::size_t>(cols_) * kSigned; ++i) {
+            // Cell i / kSigned gets the votes of the pixels whose left cell it is, and those of the
+            // pixels one cell to its left.
+            const std::size_t own = 4 * i, from_left = own - 4 * kSigned;
+            upper[i] += even[own] + odd[own];
+            lower[i] += even[own + 1] + odd[own + 1];
+            if (i >= static_cast<std::size_t>(kSigned)) {
+                upper[i] += even[from_left + 2] + odd[from_left + 2];
+                lower[i] += even[from_left + 3] + odd[from_left + 3];
             }
+        }
         std::fill(votes_.begin(), votes_.end(), 0.0f);
     }
 
@@ -132,18 +139,19 @@ private:
 void vote(const cv::Mat& grey, int visible_rows, int visible_cols, CellHistograms& hist) {
     static const OrientationTable orientations;
     const std::size_t width = static_cast<std::size_t>(grey.cols);
-    // Per pixel column: its left cell and the weights of the four votes before the row's shares.
-    std::vector<int> left_cell(width);
+    BandVotes band_votes(hist.cols());
+    float* const votes = band_votes.data();
+    // Per pixel column: where its votes go and their weights before the row's shares.
+    std::vector<std::size_t> column_offset(width);
     std::vector<float> column_shares(4 * width);
     for (int x = 0; x < grey.cols; ++x) {
         const CellVote v = cell_vote(x);
-        left_cell[x] = v.first;
+        column_offset[x] = band_votes.column_offset(x, v.first);
         const float right = v.second_weight, left = 1.0f - right;
         floats4(&column_shares[4 * static_cast<std::size_t>(x)]) = Floats4{left, left, right, right};
     }
     std::vector<float> squared(width), magnitude(width);
     std::vector<int> gradient(width);
-    BandVotes band_votes(hist.cols());
 
     int band = -2;  // below any band: the first pixel row's band is -1
     for (int y = 1; y < visible_rows; ++y) {
@@ -168,7 +176,7 @@ void vote(const cv::Mat& grey, int visible_rows, int visible_cols, CellHistogram
         const Floats4 row_shares{upper, lower, upper, lower};
         for (int x = 1; x < visible_cols; ++x) {
             // dlib's rounding: the column weight times the magnitude, then times the row weight.
-            floats4(band_votes.at(x & 1, orientations.bin(gradient[x]), left_cell[x])) +=
+            floats4(votes + column_offset[x] + 4 * orientations.bin(gradient[x])) +=
                 (magnitude[x] * floats4(&column_shares[4 * static_cast<std::size_t>(x)])) * row_shares;
         }
     }
