@@ -58,7 +58,7 @@ HogDetection to_detection(const dlib::rect_detection& found) {
 struct Scratch {
     HogPlanes planes;
     std::vector<HogWindowScores> scores;
-    std::vector<float> ring;
+    AlignedFloats ring;
 };
 
 }  // namespace

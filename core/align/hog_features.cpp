@@ -197,7 +197,7 @@ void extract_hog_features(const cv::Mat& grey, int filter_rows, int filter_cols,
     }
     planes.rows = feature_rows + filter_rows - 1;
     planes.cols = feature_cols + filter_cols - 1;
-    planes.stride = planes.cols + HogPlanes::kRowSlack;
+    planes.stride = HogPlanes::stride_for(planes.cols);
     planes.values.assign(static_cast<std::size_t>(HogPlanes::kPlanes) * planes.rows * planes.stride, 0.0f);
 
     CellHistograms hist(cell_rows, cell_cols);

@@ -1,9 +1,10 @@
 #pragma once
 
 #include <cstddef>
-#include <vector>
 
 #include <opencv2/core/mat.hpp>
+
+#include "align/aligned_floats.h"
 
 namespace facemix {
 
@@ -12,13 +13,15 @@ namespace facemix {
 // around the image's cells so that a filter_rows x filter_cols window can be placed at every cell.
 struct HogPlanes {
     static constexpr int kPlanes = 31;
-    // Kernels read 8 floats at a time; the zeros past the last column keep those reads inside a row.
-    static constexpr int kRowSlack = 8;
+    // Kernels read 16 floats at a time; the zeros past the last column keep those reads inside a row,
+    // and rows of a multiple of 16 floats start on a cache line.
+    static constexpr int kRowSlack = 16;
+    static int stride_for(int cols) { return (cols + kRowSlack + 15) / 16 * 16; }
 
     int rows = 0;    // cells, border included
     int cols = 0;
-    int stride = 0;  // floats from one row to the next, at least cols + kRowSlack
-    std::vector<float> values;  // kPlanes planes of rows x stride
+    int stride = 0;  // floats from one row to the next: stride_for(cols)
+    AlignedFloats values;  // kPlanes planes of rows x stride
 
     bool empty() const { return rows == 0 || cols == 0; }
     const float* plane(int p) const { return values.data() + static_cast<std::size_t>(p) * rows * stride; }

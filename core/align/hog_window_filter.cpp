@@ -3,12 +3,13 @@
 namespace facemix {
 namespace {
 
-// Eight floats read and written where they lie (no alignment asked) and allowed to alias the planes.
-// Never passed by value, so no function's calling convention depends on AVX.
-typedef float Floats8 __attribute__((vector_size(32), aligned(4), may_alias));
+// Sixteen floats (one AVX-512 register, two AVX or four SSE ones) read and written where they lie (no
+// alignment asked) and allowed to alias the planes. Never passed by value, so no function's calling
+// convention depends on the vector extensions.
+typedef float Floats16 __attribute__((vector_size(64), aligned(4), may_alias));
 
-const Floats8& floats8(const float* at) { return *reinterpret_cast<const Floats8*>(at); }
-Floats8& floats8(float* at) { return *reinterpret_cast<Floats8*>(at); }
+const Floats16& floats16(const float* at) { return *reinterpret_cast<const Floats16*>(at); }
+Floats16& floats16(float* at) { return *reinterpret_cast<Floats16*>(at); }
 
 }  // namespace
 
@@ -21,44 +22,44 @@ namespace {
                                             float* ring) {
     constexpr int kWindow = HogWindowFilter::kWindow;
     const int stride = planes.stride;
-    // Window positions per row. The last group of eight may run past them into the row's slack, whose
+    // Window positions per row. The last group of sixteen may run past them into the row's slack, whose
     // zeros give scores nobody reads.
     const int positions = planes.cols - kWindow + 1;
-    Floats8 along_row[kWindow], along_column[kWindow];
+    Floats16 along_row[kWindow], along_column[kWindow];
     for (int i = 0; i < kWindow; ++i) {
-        along_row[i] = Floats8{} + part.along_row[i];
-        along_column[i] = Floats8{} + part.along_column[i];
+        along_row[i] = Floats16{} + part.along_row[i];
+        along_column[i] = Floats16{} + part.along_column[i];
     }
     const float* plane = planes.plane(part.plane);
     for (int r = 0; r < planes.rows; ++r) {
         const float* in = plane + static_cast<std::size_t>(r) * stride;
         float* filtered = ring + static_cast<std::size_t>(r % kWindow) * stride;
-        for (int c = 0; c < positions; c += 8) {
-            Floats8 sum = along_row[0] * floats8(in + c);
-            for (int i = 1; i < kWindow; ++i) sum += along_row[i] * floats8(in + c + i);
-            floats8(filtered + c) = sum;
+        for (int c = 0; c < positions; c += 16) {
+            Floats16 sum = along_row[0] * floats16(in + c);
+            for (int i = 1; i < kWindow; ++i) sum += along_row[i] * floats16(in + c + i);
+            floats16(filtered + c) = sum;
         }
         if (r < kWindow - 1) continue;
         const int top = r - kWindow + 1;
         const float* window_rows[kWindow];
         for (int i = 0; i < kWindow; ++i) window_rows[i] = ring + static_cast<std::size_t>((top + i) % kWindow) * stride;
         float* out = scores + static_cast<std::size_t>(top + HogWindowScores::first()) * stride + HogWindowScores::first();
-        for (int c = 0; c < positions; c += 8) {
-            Floats8 sum = along_column[0] * floats8(window_rows[0] + c);
-            for (int i = 1; i < kWindow; ++i) sum += along_column[i] * floats8(window_rows[i] + c);
-            floats8(out + c) += sum;
+        for (int c = 0; c < positions; c += 16) {
+            Floats16 sum = along_column[0] * floats16(window_rows[0] + c);
+            for (int i = 1; i < kWindow; ++i) sum += along_column[i] * floats16(window_rows[i] + c);
+            floats16(out + c) += sum;
         }
     }
 }
 
 }  // namespace
 
-// GCC builds an AVX2 + FMA copy next to the baseline one and the loader picks one for the CPU.
+// GCC builds AVX-512 and AVX2 + FMA copies next to the baseline one and the loader picks one for the CPU.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("arch=x86-64-v3", "default")))
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #endif
 void score_windows(const std::vector<HogWindowFilter>& filters, const HogPlanes& planes,
-                   std::vector<HogWindowScores>& scores, std::vector<float>& ring) {
+                   std::vector<HogWindowScores>& scores, AlignedFloats& ring) {
     constexpr int kWindow = HogWindowFilter::kWindow;
     scores.resize(filters.size());
     for (HogWindowScores& s : scores) {

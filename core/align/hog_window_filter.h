@@ -29,7 +29,7 @@ struct HogWindowFilter {
 // the rest of the grid is not a window centre and holds nothing useful.
 struct HogWindowScores {
     int rows = 0, cols = 0, stride = 0;
-    std::vector<float> values;
+    AlignedFloats values;
 
     static constexpr int first() { return HogWindowFilter::kWindow / 2; }
     static constexpr int last_margin() { return (HogWindowFilter::kWindow - 1) / 2; }
@@ -40,6 +40,6 @@ struct HogWindowScores {
 // apply_filters_to_fhog up to float rounding). `ring` is scratch reused between calls. On x86-64 the
 // loops are also built for AVX2 with FMA and chosen at run time.
 void score_windows(const std::vector<HogWindowFilter>& filters, const HogPlanes& planes,
-                   std::vector<HogWindowScores>& scores, std::vector<float>& ring);
+                   std::vector<HogWindowScores>& scores, AlignedFloats& ring);
 
 }  // namespace facemix

@@ -15,7 +15,7 @@ HogPlanes random_planes(int rows, int cols, cv::RNG& rng) {
     HogPlanes planes;
     planes.rows = rows;
     planes.cols = cols;
-    planes.stride = cols + HogPlanes::kRowSlack;
+    planes.stride = HogPlanes::stride_for(cols);
     planes.values.assign(static_cast<std::size_t>(HogPlanes::kPlanes) * rows * planes.stride, 0.0f);
     for (int p = 0; p < HogPlanes::kPlanes; ++p)
         for (int r = 0; r < rows; ++r)
@@ -54,7 +54,7 @@ TEST(HogWindowFilter, ScoresEqualTheDirectSumAtEveryWindow) {
     cv::RNG rng(11);
     const std::vector<HogWindowFilter> filters{random_filter(40, rng), random_filter(7, rng)};
     std::vector<HogWindowScores> scores;
-    std::vector<float> scratch;
+    AlignedFloats scratch;
     for (const cv::Size size : {cv::Size(10, 10), cv::Size(13, 11), cv::Size(37, 29), cv::Size(64, 17)}) {
         const HogPlanes planes = random_planes(size.height, size.width, rng);
         score_windows(filters, planes, scores, scratch);
@@ -77,7 +77,7 @@ TEST(HogWindowFilter, ScoresEqualTheDirectSumAtEveryWindow) {
 TEST(HogWindowFilter, PlanesSmallerThanTheWindowHaveNoWindows) {
     cv::RNG rng(3);
     std::vector<HogWindowScores> scores;
-    std::vector<float> scratch;
+    AlignedFloats scratch;
     score_windows({random_filter(3, rng)}, random_planes(9, 30, rng), scores, scratch);
     ASSERT_EQ(scores.size(), 1u);
     EXPECT_EQ(scores[0].rows - HogWindowScores::last_margin() - HogWindowScores::first(), 0);
