@@ -1,3 +1,4 @@
+#include "align/face_detector.h"
 #include "align/hog_face_scan.h"
 #include "io/image_file.h"
 #include "support/test_data.h"
@@ -60,6 +61,29 @@ TEST(HogFaceScan, ImagesTooSmallForAWindowHaveNoFaces) {
     EXPECT_TRUE(scan.detect(cv::Mat(8, 300, CV_8UC1, cv::Scalar(3)), -10.0).empty());
     EXPECT_EQ(scan.threads(), 2);
     EXPECT_GE(HogFaceScan().threads(), 1);
+}
+
+// Photos from one pixel up, in noise, through the whole detector: no crash where the doubled copy has
+// no cell or no window, and the same windows as dlib's pipeline, with the bar lowered far enough that
+// the larger ones have a few.
+TEST(HogFaceScan, TinyPhotosGiveWhatDlibGives) {
+    FaceDetectorOptions options;
+    options.min_score = -4.0;
+    FaceDetector detector(options);
+    options.dlib_reference = true;
+    FaceDetector reference(options);
+    cv::RNG rng(5);
+    int windows = 0;
+    for (const cv::Size size : {cv::Size(1, 1), cv::Size(2, 3), cv::Size(7, 7), cv::Size(16, 9), cv::Size(40, 33), cv::Size(64, 64)}) {
+        cv::Mat photo(size, CV_8UC3);
+        rng.fill(photo, cv::RNG::UNIFORM, 0, 256);
+        const auto expected = reference.detect(photo);
+        const auto found = detector.detect(photo);
+        ASSERT_EQ(found.size(), expected.size()) << size;
+        windows += static_cast<int>(found.size());
+        for (std::size_t i = 0; i < found.size(); ++i) EXPECT_EQ(found[i].box, expected[i].box) << size;
+    }
+    EXPECT_GT(windows, 0);
 }
 
 }  // namespace
