@@ -8,9 +8,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <thread>
 
 #include <opencv2/core.hpp>
 
@@ -59,6 +61,14 @@ Agreement compare(const std::vector<AlignedFace>& reference, const std::vector<A
     return agreement;
 }
 
+// The one-minute load average (Linux), or -1: timings on a shared machine mean little without it.
+double load_average() {
+    std::ifstream file("/proc/loadavg");
+    double load = -1;
+    file >> load;
+    return file ? load : -1;
+}
+
 struct Timings {
     double detection = 0, warp = 0;
     void add(const AlignTimings& t) {
@@ -79,6 +89,7 @@ int run_bench_align(const BenchAlignArguments& args) {
     FaceAligner aligner(options);
     options.detector.dlib_reference = true;
     FaceAligner reference(options);
+    const double load_before = load_average();
 
     std::printf("%-32s %9s %7s | %9s %9s %6s | %9s %9s\n", "", "", "faces", "detection", "ms", "", "landmarks", "+warp ms");
     std::printf("%-32s %9s %7s | %9s %9s %6s | %9s %9s\n", "photo", "size", "dlib/new", "dlib", "new", "ratio", "dlib", "new");
@@ -92,6 +103,12 @@ int run_bench_align(const BenchAlignArguments& args) {
         } catch (const InputError& error) {
             std::cerr << "facemix: skipped " << error.what() << "\n";
             continue;
+        }
+        if (measured == 0) {
+            // One untimed run each, so one-off costs (the orientation table, first allocations) stay out
+            // of the means.
+            reference.align(photo);
+            aligner.align(photo);
         }
         Timings dlib_photo, new_photo;
         std::vector<AlignedFace> found_reference, found_new;
@@ -133,6 +150,8 @@ int run_bench_align(const BenchAlignArguments& args) {
     std::printf("face counts agree on %d of %d photos (%d faces); boxes identical on %d; largest box shift %.2f px, "
                 "landmark shift %.2f px, aligned pixel difference %.0f\n",
                 counts_agree, measured, faces_new, boxes_agree, worst.box_shift, worst.landmark_shift, worst.pixel_difference);
+    std::printf("machine: %u hardware threads, load average %.2f before and %.2f after\n",
+                std::thread::hardware_concurrency(), load_before, load_average());
     std::printf("total per photo: %.1f ms (detection %.1f + landmarks and warp %.1f) over %d photos (aligned size %d px, "
                 "%d repeat%s)\n",
                 (new_total.detection + new_total.warp) / measured, new_total.detection / measured, new_total.warp / measured,
