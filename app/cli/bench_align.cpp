@@ -145,8 +145,9 @@ int run_bench_align(const BenchAlignArguments& args) {
     std::printf("%-32s %9s %7s | %9.1f %9.1f %5.2fx | %9.1f %9.1f\n", "mean per photo", "", faces.c_str(),
                 dlib_total.detection / measured, new_total.detection / measured, ratio, dlib_total.warp / measured,
                 new_total.warp / measured);
-    std::printf("detection: %.1f ms per photo on %d threads against dlib's %.1f ms on one, %.2fx faster\n",
-                new_total.detection / measured, aligner.detector().threads(), dlib_total.detection / measured, ratio);
+    const int threads = aligner.detector().threads();
+    std::printf("detection: %.1f ms per photo on %d thread%s against dlib's %.1f ms on one, %.2fx faster\n",
+                new_total.detection / measured, threads, threads == 1 ? "" : "s", dlib_total.detection / measured, ratio);
     std::printf("face counts agree on %d of %d photos (%d faces); boxes identical on %d; largest box shift %.2f px, "
                 "landmark shift %.2f px, aligned pixel difference %.0f\n",
                 counts_agree, measured, faces_new, boxes_agree, worst.box_shift, worst.landmark_shift, worst.pixel_difference);

@@ -135,7 +135,11 @@ private:
     std::vector<float> votes_;
 };
 
-// Fills the histograms from the pixels, one band at a time.
+// Fills the histograms from the pixels, one band at a time. GCC also builds it for AVX-512 and AVX2, whose
+// wider gradient and square-root loops save about a twentieth.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
 void vote(const cv::Mat& grey, int visible_rows, int visible_cols, CellHistograms& hist) {
     static const OrientationTable orientations;
     const std::size_t width = static_cast<std::size_t>(grey.cols);
@@ -198,7 +202,20 @@ void extract_hog_features(const cv::Mat& grey, int filter_rows, int filter_cols,
     planes.rows = feature_rows + filter_rows - 1;
     planes.cols = feature_cols + filter_cols - 1;
     planes.stride = HogPlanes::stride_for(planes.cols);
-    planes.values.assign(static_cast<std::size_t>(HogPlanes::kPlanes) * planes.rows * planes.stride, 0.0f);
+    // Features fill the middle of each plane; the border and the slack are zero (written here rather than
+    // clearing the whole of `planes`, which is reused from level to level).
+    const int row_offset = (filter_rows - 1) / 2, col_offset = (filter_cols - 1) / 2;
+    planes.values.resize(static_cast<std::size_t>(HogPlanes::kPlanes) * planes.rows * planes.stride);
+    for (int p = 0; p < HogPlanes::kPlanes; ++p)
+        for (int r = 0; r < planes.rows; ++r) {
+            float* row = planes.plane(p) + static_cast<std::size_t>(r) * planes.stride;
+            if (r < row_offset || r >= row_offset + feature_rows) {
+                std::fill(row, row + planes.stride, 0.0f);
+            } else {
+                std::fill(row, row + col_offset, 0.0f);
+                std::fill(row + col_offset + feature_cols, row + planes.stride, 0.0f);
+            }
+        }
 
     CellHistograms hist(cell_rows, cell_cols);
     vote(grey, std::min(cell_rows * kCell, grey.rows) - 1, std::min(cell_cols * kCell, grey.cols) - 1, hist);
@@ -214,7 +231,6 @@ void extract_hog_features(const cv::Mat& grey, int filter_rows, int filter_cols,
         }
     const auto e = [&](int r, int c) { return energy[static_cast<std::size_t>(r) * cell_cols + c]; };
 
-    const int row_offset = (filter_rows - 1) / 2, col_offset = (filter_cols - 1) / 2;
     for (int y = 0; y < feature_rows; ++y)
         for (int x = 0; x < feature_cols; ++x) {
             // The four 2x2 blocks that hold cell (y + 1, x + 1), in dlib's order: below right, above
