@@ -65,7 +65,7 @@ struct Scratch {
 
 struct HogFaceScan::Impl {
     Detector detector = dlib::get_frontal_face_detector();
-    std::vector<HogWindowFilter> filters = filters_of(detector);
+    std::vector<HogWindowFilter> filters;
     int cell = 0;
     int window_rows = 0, window_cols = 0;  // in cells
     int box_rows = 0, box_cols = 0;        // the window less the scanner's padding
@@ -81,6 +81,7 @@ struct HogFaceScan::Impl {
         // detector differs would need them generalised.
         if (cell != 8 || window_rows != HogWindowFilter::kWindow || window_cols != HogWindowFilter::kWindow)
             throw std::logic_error("dlib's frontal face detector is not the 8 px cell, 10 cell window one facemix knows");
+        filters = filters_of(detector);
     }
 
     // dlib's count: levels are added while the next one would still be at least the minimum size.
@@ -172,6 +173,12 @@ std::vector<HogDetection> HogFaceScan::detect(const cv::Mat& grey, double adjust
     int levels_made = 1;
     std::exception_ptr failure;
     std::atomic<int> next_level{0};
+    // Called in a catch block: the first failure is kept, rethrown here, and stops the other threads.
+    const auto fail = [&] {
+        std::lock_guard lock(mutex);
+        if (!failure) failure = std::current_exception();
+        made.notify_all();
+    };
     const auto scan = [&] {
         try {
             Scratch scratch;
@@ -185,9 +192,7 @@ std::vector<HogDetection> HogFaceScan::detect(const cv::Mat& grey, double adjust
                                 hits[static_cast<std::size_t>(level)]);
             }
         } catch (...) {
-            std::lock_guard lock(mutex);
-            if (!failure) failure = std::current_exception();
-            made.notify_all();
+            fail();
         }
     };
     {
@@ -206,9 +211,7 @@ std::vector<HogDetection> HogFaceScan::detect(const cv::Mat& grey, double adjust
                 made.notify_all();
             }
         } catch (...) {
-            std::lock_guard lock(mutex);
-            if (!failure) failure = std::current_exception();
-            made.notify_all();
+            fail();
         }
         scan();
     }
