@@ -32,8 +32,9 @@ struct HogPlanes {
 // The features of an 8-bit grey image, equal to dlib's up to float rounding (the orientation of each
 // pixel is dlib's exactly; sums are taken in another order, which moves a feature by about 1e-7).
 // It is dlib's computation rearranged for speed: every pixel's orientation comes from one table look-up
-// instead of 18 comparisons, and the votes go to row buffers that neighbouring pixels do not share.
-// `planes` is reused between calls; an image under 3x3 cells gives empty planes, as dlib does.
+// instead of 18 comparisons, and its four bilinear votes are one vector add into buffers kept per band
+// of pixel rows. `planes` is reused between calls; an image under 3x3 cells gives empty planes, as
+// dlib does.
 void extract_hog_features(const cv::Mat& grey, int filter_rows, int filter_cols, HogPlanes& planes);
 
 }  // namespace facemix
