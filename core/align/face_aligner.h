@@ -46,6 +46,7 @@ public:
 
     const AlignTimings& last_timings() const { return timings_; }
     const FaceAlignerOptions& options() const { return options_; }
+    const FaceDetector& detector() const { return detector_; }
 
 private:
     FaceAlignerOptions options_;

@@ -16,6 +16,12 @@ struct FaceDetectorOptions {
     // dlib's SVM margin: detections scoring below this are dropped. Real faces in our test photos
     // score above 0.3; the false positives that the pyramid pass adds (texture in hair) score below 0.
     double min_score = 0.0;
+    // Threads that scan the pyramid levels of one photo at once (0: one per hardware thread). The faces
+    // found do not depend on it.
+    int threads = 0;
+    // Detect with dlib's own object_detector on one thread, as facemix did before its faster scan
+    // (align/hog_face_scan.h): the reference that `facemix bench align` and the tests measure it against.
+    bool dlib_reference = false;
 };
 
 struct FaceDetection {
@@ -23,7 +29,8 @@ struct FaceDetection {
     double score = 0;
 };
 
-// dlib's frontal HOG face detector. Not safe to share between threads; each worker holds its own.
+// dlib's frontal HOG face detector. Not safe to share between threads; each worker holds its own (a
+// detect() call may still use several threads of its own, options.threads).
 class FaceDetector {
 public:
     explicit FaceDetector(FaceDetectorOptions options = {});
@@ -35,6 +42,8 @@ public:
     std::vector<FaceDetection> detect(const cv::Mat& bgr);
 
     const FaceDetectorOptions& options() const { return options_; }
+    // The threads a detect() call uses (options.threads, or the hardware's count for 0).
+    int threads() const;
 
 private:
     struct Impl;
