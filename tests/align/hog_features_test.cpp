@@ -12,7 +12,8 @@
 #include <opencv2/imgproc.hpp>
 
 namespace facemix {
-namespace {
+// Named, so that its helpers stay its own in a unity batch.
+namespace hog_features_test {
 
 constexpr int kWindow = 10;
 
@@ -76,5 +77,5 @@ TEST(HogFeatures, ImagesUnderThreeCellsHaveNone) {
     EXPECT_GE(planes.stride, planes.cols + HogPlanes::kRowSlack);
 }
 
-}  // namespace
+}  // namespace hog_features_test
 }  // namespace facemix

@@ -8,7 +8,8 @@
 #include <gtest/gtest.h>
 
 namespace facemix {
-namespace {
+// Named, so that its helpers stay its own in a unity batch.
+namespace json_integer_test {
 
 using nlohmann::json;
 
@@ -63,5 +64,5 @@ TEST(JsonErrorWords, PutsNlohmannsMessagesInWords) {
     EXPECT_EQ(refusal([] { return json::parse("{nope"); }), "it is not valid JSON");
 }
 
-}  // namespace
+}  // namespace json_integer_test
 }  // namespace facemix

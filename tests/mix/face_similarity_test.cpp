@@ -13,12 +13,10 @@
 namespace facemix {
 namespace {
 
-MixEngine& tiny_engine() { return test::tiny_cpu_engine(); }
-
 cv::Mat synthetic_face(int seed, int size = 64) { return test::synthetic_source("face", seed, size).aligned; }
 
 // The manifest's face box (given for 512 px) at `size` px, as the encoder's face crop cuts it.
-cv::Rect face_box(int size) { return tiny_engine().manifest().conditioning.face_box.scaled_to(size).rect(); }
+cv::Rect face_box(int size) { return test::tiny_cpu_engine().manifest().conditioning.face_box.scaled_to(size).rect(); }
 
 at::Tensor vector_of(std::vector<double> values) { return at::tensor(values, at::kDouble); }
 
@@ -39,14 +37,14 @@ TEST(CosineSimilarity, ZeroVectorHasNoSimilarityAndLengthsMustAgree) {
 
 TEST(FaceSimilarity, IdenticalFaceScoresOne) {
     const cv::Mat face = synthetic_face(11);
-    EXPECT_NEAR(face_similarity(tiny_engine().embedder(), face, face), 1.0, 1e-6);
+    EXPECT_NEAR(face_similarity(test::tiny_cpu_engine().embedder(), face, face), 1.0, 1e-6);
     // Another buffer with the same pixels, as a decoded cell would be.
-    EXPECT_NEAR(face_similarity(tiny_engine().embedder(), face.clone(), face), 1.0, 1e-6);
+    EXPECT_NEAR(face_similarity(test::tiny_cpu_engine().embedder(), face.clone(), face), 1.0, 1e-6);
 }
 
 TEST(FaceSimilarity, DifferentFaceScoresBelowOneAndTheScoreIsSymmetric) {
     const cv::Mat a = synthetic_face(11), b = synthetic_face(12), c = synthetic_face(13);
-    SourceEmbedder& embedder = tiny_engine().embedder();
+    SourceEmbedder& embedder = test::tiny_cpu_engine().embedder();
     const double ab = face_similarity(embedder, a, b);
     EXPECT_LT(ab, 1.0 - 1e-4);
     EXPECT_GE(ab, -1.0);
@@ -57,7 +55,7 @@ TEST(FaceSimilarity, DifferentFaceScoresBelowOneAndTheScoreIsSymmetric) {
 }
 
 TEST(FaceSimilarity, OnlyTheFaceBoxCounts) {
-    SourceEmbedder& embedder = tiny_engine().embedder();
+    SourceEmbedder& embedder = test::tiny_cpu_engine().embedder();
     const cv::Mat source = synthetic_face(21), other = synthetic_face(22);
     const cv::Rect box = face_box(source.cols);
     ASSERT_GT(box.area(), 0);
@@ -83,7 +81,7 @@ TEST(FaceSimilarity, OnlyTheFaceBoxCounts) {
 TEST(FaceSimilarity, ImagesOfAnotherSizeAreComparedByTheScaledBox) {
     // A 64 px cell against its 128 px source: the same picture scores close to 1, another face lower.
     const cv::Mat small = synthetic_face(31, 64), large = synthetic_face(31, 128), other = synthetic_face(32, 128);
-    SourceEmbedder& embedder = tiny_engine().embedder();
+    SourceEmbedder& embedder = test::tiny_cpu_engine().embedder();
     const double same = face_similarity(embedder, small, large);
     EXPECT_GT(same, face_similarity(embedder, small, other));
 }
@@ -91,8 +89,8 @@ TEST(FaceSimilarity, ImagesOfAnotherSizeAreComparedByTheScaledBox) {
 TEST(FaceSimilarity, RefusesImagesThatAreNotAlignedFaces) {
     const cv::Mat face = synthetic_face(11);
     const cv::Mat not_square(64, 48, CV_8UC3, cv::Scalar(0, 0, 0));
-    EXPECT_THROW(face_similarity(tiny_engine().embedder(), not_square, face), InputError);
-    EXPECT_THROW(face_similarity(tiny_engine().embedder(), face, cv::Mat()), InputError);
+    EXPECT_THROW(face_similarity(test::tiny_cpu_engine().embedder(), not_square, face), InputError);
+    EXPECT_THROW(face_similarity(test::tiny_cpu_engine().embedder(), face, cv::Mat()), InputError);
 }
 
 }  // namespace
