@@ -107,11 +107,24 @@ void align_photo(AlignmentResult& result, QString& error, facemix::FaceAligner& 
 
 }  // namespace
 
+namespace {
+
+// Leave a core to the GUI thread; beyond four, extra aligners cost memory (each holds the landmark
+// model) for little gain on the handful of photos a session uses.
+int aligner_threads() { return std::clamp(QThread::idealThreadCount() - 1, 1, 4); }
+
+// Each aligner's detector scans on its share of the cores, so photos aligned side by side do not
+// start a detection thread per core each.
+facemix::FaceAlignerOptions sharing_the_cores(facemix::FaceAlignerOptions options) {
+    if (options.detector.threads == 0) options.detector.threads = std::max(1, QThread::idealThreadCount() / aligner_threads());
+    return options;
+}
+
+}  // namespace
+
 AlignmentWorker::AlignmentWorker(facemix::FaceAlignerOptions options, QObject* parent)
-    : QObject(parent), aligners_(std::make_shared<AlignerPool>(std::move(options))) {
-    // Leave a core to the GUI thread; beyond four, extra aligners cost memory (each holds the
-    // landmark model) for little gain on the handful of photos a session uses.
-    pool_.setMaxThreadCount(std::clamp(QThread::idealThreadCount() - 1, 1, 4));
+    : QObject(parent), aligners_(std::make_shared<AlignerPool>(sharing_the_cores(std::move(options)))) {
+    pool_.setMaxThreadCount(aligner_threads());
     pool_.setExpiryTimeout(-1);
     pool_.setObjectName(QStringLiteral("facemix-align"));
 }

@@ -201,9 +201,12 @@ PhotoDatasetSummary build_photo_dataset(const PhotoDatasetOptions& options, cons
     aligner_options.landmark_model = options.landmark_model;
     const std::filesystem::path descriptor_model =
         options.descriptor_model.empty() ? default_face_descriptor_model_path() : options.descriptor_model;
-    // Loaded before any photo is read, so a missing or broken model fails at once, with its name.
     std::vector<std::optional<PhotoWorker>> workers(
         static_cast<std::size_t>(options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency())));
+    // The workers already keep every core busy: a detection that started a thread per core in each of
+    // them would only add switching.
+    if (workers.size() > 1) aligner_options.detector.threads = 1;
+    // Loaded before any photo is read, so a missing or broken model fails at once, with its name.
     workers[0].emplace(PhotoWorker{FaceAligner(aligner_options), FaceDescriptor(descriptor_model)});
 
     std::vector<std::filesystem::path> photos;
