@@ -103,7 +103,7 @@ CallTime warm_time(const ComputeTarget& target, Work&& work) {
 // What one architecture at one precision measured: the figures the summary compares across precisions.
 struct Measurement {
     double load_s = 0, first_cell_s = 0, batched_cells_per_min = 0, single_cells_per_min = 0;
-    CallTime encoder, unet, unet_one_thread, vae;
+    CallTime encoder, unet, unet_one_thread, unet_other_residency, vae;
     double step_in_job_ms = 0;
     double load_peak_gib = 0, jobs_peak_gib = 0;  // resident memory while the engine loads, then over its jobs
     double peak_gib() const { return std::max(load_peak_gib, jobs_peak_gib); }
@@ -178,6 +178,13 @@ void time_networks(const MixEngine& engine, std::int64_t resolution, Measurement
     if (target.device.is_cpu() && at::get_num_threads() > 1) {  // the reference for the engine's thread choice
         const OneIntraOpThread one_thread;
         m.unet_one_thread = warm_time(target, [&] { (void)networks.unet->forward(latents, t, context); });
+    }
+    if (target.device.is_cpu()) {  // the reference for the engine's weight streaming: the other choice
+        UNet& unet = *networks.unet;
+        const bool streams = unet.weight_streaming();
+        unet.set_weight_streaming(!streams);
+        m.unet_other_residency = warm_time(target, [&] { (void)unet.forward(latents, t, context); });
+        unet.set_weight_streaming(streams);
     }
     if (networks.encoder) {
         const at::Tensor photo = at::rand({1, 3, manifest.encoder->image_size, manifest.encoder->image_size}, options) * 2 - 1;
@@ -264,6 +271,13 @@ Measurement bench_precision(const BenchMixArguments& args, const std::string& ar
         std::printf("  UNet on 1 thread %.1f ms per CFG pair: %.2fx the speed on %d; jobs of this model run on %s\n",
                     m.unet_one_thread.wall_ms, m.unet.wall_ms / m.unet_one_thread.wall_ms, at::get_num_threads(),
                     engine.runs_on_one_thread() ? "1 thread" : "every thread");
+    if (m.unet_other_residency.wall_ms > 0) {
+        const bool streams = engine.networks().unet->weight_streaming();
+        const double streamed = streams ? m.unet.wall_ms : m.unet_other_residency.wall_ms;
+        const double resident = streams ? m.unet_other_residency.wall_ms : m.unet.wall_ms;
+        std::printf("  UNet with its weights streamed from the file %.1f ms, resident %.1f ms per CFG pair (%.2fx); jobs of this model %s\n",
+                    streamed, resident, streamed / resident, streams ? "stream them" : "keep them resident");
+    }
     print_peak(m, peak_goal_gb(architecture, resolution, precision, target), precision);
     std::fflush(stdout);  // one table at a time, also into a pipe
     return m;

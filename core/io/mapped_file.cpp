@@ -115,12 +115,29 @@ at::Tensor MappedFile::tensor(const std::shared_ptr<const MappedFile>& file, std
     return at::for_blob(range->begin, shape).context(range, release_range).options(options).make_tensor();
 }
 
-void release_resident_pages(const at::Tensor& tensor) {
-    if (!tensor.defined() || !tensor.has_storage()) return;
+namespace {
+
+// The mapped range a tensor views, or nothing when it does not view a MappedFile.
+const MappedRange* mapped_range(const at::Tensor& tensor) {
+    if (!tensor.defined() || !tensor.has_storage()) return nullptr;
     const c10::DataPtr& data = tensor.storage().data_ptr();
-    if (data.get_deleter() != &release_range) return;
-    const auto* range = static_cast<const MappedRange*>(data.get_context());
-    page_out(range->begin, range->bytes);
+    if (data.get_deleter() != &release_range) return nullptr;
+    return static_cast<const MappedRange*>(data.get_context());
+}
+
+}  // namespace
+
+void release_resident_pages(const at::Tensor& tensor) {
+    if (const MappedRange* range = mapped_range(tensor)) page_out(range->begin, range->bytes);
+}
+
+void prefetch_resident_pages(const at::Tensor& tensor) {
+    const MappedRange* range = mapped_range(tensor);
+    if (!range || range->bytes == 0) return;
+    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto first = reinterpret_cast<std::uintptr_t>(range->begin) / page * page;
+    const auto last = (reinterpret_cast<std::uintptr_t>(range->begin) + range->bytes + page - 1) / page * page;
+    (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_READ);
 }
 
 }  // namespace facemix

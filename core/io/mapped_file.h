@@ -50,4 +50,10 @@ private:
 // tensor: anonymous memory would go to swap instead.
 void release_resident_pages(const at::Tensor& tensor);
 
+// Maps every page of a tensor that views a MappedFile into the process at once (MADV_POPULATE_READ),
+// ahead of its use: one call instead of a page fault per page, for weights that were handed back and
+// are about to run again. Does nothing for any other tensor, or on kernels without it (before 5.14),
+// where the first touch still faults the pages in.
+void prefetch_resident_pages(const at::Tensor& tensor);
+
 }  // namespace facemix

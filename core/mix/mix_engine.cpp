@@ -31,6 +31,18 @@ namespace {
 // both). SD-sized networks use every core.
 constexpr std::int64_t kOneThreadUNetWeights = 20'000'000;
 
+// Above this many bytes of UNet weights a CPU job streams them (UNet::set_weight_streaming): SD v1's
+// 1.6 GiB in bf16 (3.3 GiB in fp32) then stay in the page cache instead of in the process beside the
+// activations, which is what let a 512 px bf16 job fit issue 13's 2.3 GB. Faulting them back in each
+// step costs a few percent of a step at this size (bench mix measures it); small UNets keep theirs.
+constexpr std::int64_t kStreamedUNetBytes = 256LL << 20;
+
+std::int64_t weight_bytes(const UNet& unet) {
+    std::int64_t bytes = 0;
+    for (const auto& parameter : unet.parameters()) bytes += parameter.numel() * static_cast<std::int64_t>(parameter.element_size());
+    return bytes;
+}
+
 const MixSource& source_at(const std::vector<MixSource>& sources, std::size_t index, const char* group) {
     if (index >= sources.size())
         throw InputError(std::string("A cell asks for ") + group + " " + std::to_string(index + 1) + " of " +
@@ -69,6 +81,7 @@ MixEngine::MixEngine(const ModelBundle& bundle, std::string model_name, ComputeT
     if (networks_.face_projection) networks_.face_projection->to(target_.device);
     embedder_ = std::make_unique<SourceEmbedder>(networks_.encoder, manifest_.conditioning, target_, networks_.face_projection);
     one_thread_ = one_thread_for(*networks_.unet, target_);
+    networks_.unet->set_weight_streaming(target_.device.is_cpu() && weight_bytes(*networks_.unet) > kStreamedUNetBytes);
 }
 
 bool MixEngine::one_thread_for(const UNet& unet, const ComputeTarget& target) {

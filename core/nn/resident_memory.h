@@ -13,7 +13,14 @@ namespace facemix {
 void release_free_heap();
 
 // The pages of the network's weights that view a model file (io/mapped_file; read again from the page
-// cache when the network next runs), then the free heap its activations left.
+// cache when the network next runs). Weights the process owns stay put.
+void release_weight_pages(const torch::nn::Module& network);
+
+// The pages of the network's weights that view a model file, mapped in at once ahead of a call
+// (io/mapped_file's prefetch_resident_pages) after release_weight_pages handed them back.
+void prefetch_weight_pages(const torch::nn::Module& network);
+
+// release_weight_pages, then the free heap the network's activations left.
 void release_network_memory(const torch::nn::Module& network);
 
 }  // namespace facemix

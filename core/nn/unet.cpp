@@ -12,6 +12,7 @@
 #include "nn/gradient_checkpoint.h"
 #include "nn/mid_block.h"
 #include "nn/mixed_precision.h"
+#include "nn/resident_memory.h"
 #include "nn/timestep_embedding.h"
 #include "nn/up_block.h"
 
@@ -155,9 +156,16 @@ at::Tensor UNet::forward(const at::Tensor& latents, const at::Tensor& timesteps,
                     .front();
         }
     } else {
-        for (const auto& block : layers_->down_blocks) x = block->forward(x, time, cond, &skips);
-        x = layers_->mid_block->forward(x, time, cond);
-        for (const auto& block : layers_->up_blocks) x = block->forward(x, time, cond, &skips);
+        // Streaming: a block's pages come in with one call before it runs and leave after it.
+        const auto run = [this](const auto& block, auto&& call) {
+            if (streaming_) prefetch_weight_pages(*block);
+            at::Tensor y = call();
+            if (streaming_) release_weight_pages(*block);
+            return y;
+        };
+        for (const auto& block : layers_->down_blocks) x = run(block, [&] { return block->forward(x, time, cond, &skips); });
+        x = run(layers_->mid_block, [&] { return layers_->mid_block->forward(x, time, cond); });
+        for (const auto& block : layers_->up_blocks) x = run(block, [&] { return block->forward(x, time, cond, &skips); });
     }
     x = conv2d(*layers_->conv_out, at::silu(group_norm(*layers_->conv_norm_out, x)));
     return x.to(latents.scalar_type());

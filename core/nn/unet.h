@@ -28,11 +28,19 @@ public:
     // memory of fine-tuning large UNets. The gradients are those without it (up to rounding).
     void set_gradient_checkpointing(bool on) { checkpointing_ = on; }
 
+    // Weight streaming: while on, a forward pass without checkpointing hands each block's weights back
+    // once the block has run, so about one block's weights are resident at a time instead of the whole
+    // network's. Only weights mapped from a model file go (io/mapped_file): they stay in the page cache
+    // and fault back in when the block runs next, at the cost of those page faults every call.
+    void set_weight_streaming(bool on) { streaming_ = on; }
+    bool weight_streaming() const { return streaming_; }
+
 private:
     struct Layers;
     UNetConfig config_;
     std::unique_ptr<Layers> layers_;
     bool checkpointing_ = false;
+    bool streaming_ = false;
 };
 
 }  // namespace facemix

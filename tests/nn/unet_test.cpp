@@ -1,5 +1,7 @@
 #include "nn/unet.h"
 
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 #include <ATen/ATen.h>
@@ -7,11 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "io/safetensors.h"
 #include "nn/fixture_tensors.h"
 #include "nn/load_weights.h"
 #include "nn/sd_v1_presets.h"
 #include "nn/unet_config.h"
 #include "nn/unet_names_ldm.h"
+#include "support/resident_pages.h"
 
 namespace facemix {
 // Named: the tiny-config and fixture helpers of each network test share their names.
@@ -179,6 +183,37 @@ TEST(UNetPreset, FullSizeSdV1HasTheKnownParameterCountAndReadsBackItsConfig) {
     for (const auto& parameter : unet.parameters()) parameters += parameter.numel();
     EXPECT_EQ(parameters, 859'520'964);
     EXPECT_EQ(UNetConfig::from_weights(module_weights(unet), "SD v1"), sd_v1_unet_config());
+}
+
+// Streamed weights give the same noise as resident ones, and after the call none of the blocks' weight
+// pages stays in the process: they wait in the page cache for the next call.
+TEST(UNetWeightStreaming, GivesTheSameNoiseAndLeavesNoBlockWeightsResident) {
+    const auto path = std::filesystem::current_path() / "unet_weight_streaming_test.safetensors";
+    write_safetensors(path, module_weights(*loaded_unet(diffusers_weights())));
+    {
+        const SafetensorsFile file = SafetensorsFile::open(path);
+        TensorMap mapped;
+        for (const auto& entry : file.entries()) mapped[entry.name] = file.mapped_tensor(entry.name);
+        UNet unet(tiny_config());
+        load_weights(unet, mapped, "the tiny UNet", WeightTransfer::Share);
+        unet.eval();
+        const auto block_pages = [&unet] {
+            std::size_t pages = 0;
+            for (const auto& [name, weight] : module_weights(unet))
+                if (name.starts_with("down_blocks.") || name.starts_with("mid_block.") || name.starts_with("up_blocks."))
+                    pages += test::mapped_pages(weight);
+            return pages;
+        };
+        c10::InferenceMode inference;
+        const auto call = [&unet] { return unet.forward(golden("latents"), golden("timesteps"), golden("context_2")); };
+        const at::Tensor resident = call();
+        ASSERT_GT(block_pages(), 0u) << "a call without streaming leaves the weights it read in the process";
+        unet.set_weight_streaming(true);
+        EXPECT_TRUE(at::equal(call(), resident));
+        EXPECT_EQ(block_pages(), 0u);
+        EXPECT_TRUE(at::equal(call(), resident)) << "the weights come back from the page cache";
+    }
+    std::filesystem::remove(path);
 }
 
 }  // namespace unet_test
