@@ -147,9 +147,7 @@ void CastRunner::rank(bool cancelled) {
     pool_.start([this, job = cast_, cells = cells_, answered = answered_, direction = direction_, folder = output_.toStdString(), opening] {
         try {
             facemix::FaceDescriptor descriptor;
-            auto ranked = facemix::rank_cast(descriptor, job, direction, cells);
-            // A cancelled cast's sheet and table show what it finished, not the cells it never reached.
-            std::erase_if(ranked, [&](const facemix::CastEntry& entry) { return !answered[entry.varied]; });
+            const auto ranked = facemix::reached_entries(facemix::rank_cast(descriptor, job, direction, cells), answered);
             const facemix::CastFiles files = facemix::write_cast_files(folder, job, direction, ranked);
             QString summary = tr("%1 %2.").arg(opening, QString::fromStdString(files.sheet.string()));
             if (!ranked.empty() && ranked.front().identity)

@@ -49,9 +49,13 @@ int run_cast(const CastArguments& args) {
     JobOutput output(args.output_dir, job);
     const int code = output.run(*engine, interrupt_token());
     std::vector<cv::Mat> cells(faces_vary ? job.faces.size() : job.backgrounds.size());
-    for (const CellResult& result : output.results())
-        if (result.ok()) cells.at(cast_index(direction, result.request)) = result.image;
-    const std::vector<CastEntry> ranked = rank_cast(descriptor, job, direction, cells);
+    std::vector<bool> reached(cells.size(), false);
+    for (const CellResult& result : output.results()) {
+        const std::size_t index = cast_index(direction, result.request);
+        reached.at(index) = true;
+        if (result.ok()) cells.at(index) = result.image;
+    }
+    const std::vector<CastEntry> ranked = reached_entries(rank_cast(descriptor, job, direction, cells), reached);
     const CastFiles files = write_cast_files(args.output_dir, job, direction, ranked);
     std::cout << files.sheet.string() << "\n" << files.csv.string() << "\n";
     if (!ranked.empty() && ranked.front().identity)

@@ -122,6 +122,12 @@ std::vector<CastEntry> rank_cast(FaceDescriptor& descriptor, const MixJob& job, 
     return entries;
 }
 
+std::vector<CastEntry> reached_entries(std::vector<CastEntry> ranked, const std::vector<bool>& reached) {
+    if (reached.size() != ranked.size()) throw std::invalid_argument("reached_entries needs one flag per ranked cell");
+    std::erase_if(ranked, [&](const CastEntry& entry) { return !reached.at(entry.varied); });
+    return ranked;
+}
+
 std::string cast_csv(const std::vector<CastEntry>& ranked) {
     std::string text = "rank,cell,source,identity_cosine\n";
     for (std::size_t i = 0; i < ranked.size(); ++i) {

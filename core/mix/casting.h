@@ -61,6 +61,11 @@ std::optional<FaceDescriptorVector> person_descriptor(const std::vector<std::pai
 std::vector<CastEntry> rank_cast(FaceDescriptor& descriptor, const MixJob& job, CastDirection direction,
                                  const std::vector<cv::Mat>& cells);
 
+// The entries of a stopped cast whose cells it reached (`reached[i]`: varied source i's cell was made or
+// failed), in their order: its sheet and table show what it finished, not the cells it never got to.
+// std::invalid_argument when `reached` does not have one entry per ranked cell.
+std::vector<CastEntry> reached_entries(std::vector<CastEntry> ranked, const std::vector<bool>& reached);
+
 // "rank,cell,source,identity_cosine" and one line per entry in their order (an empty cosine for none).
 std::string cast_csv(const std::vector<CastEntry>& ranked);
 

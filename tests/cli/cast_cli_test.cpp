@@ -112,6 +112,31 @@ TEST(CastCli, OneBackgroundWithAFolderOfFacesRankedByEachFacesIdentity) {
     EXPECT_TRUE(std::filesystem::exists(out / grid_cell_file_name(2, 0, "facerec_obama.jpg", "facerec_biden.jpg")));
 }
 
+// Ctrl-C after the first cell: exit 130, and the sheet and table hold the cells the cast reached, not
+// the ones it never got to (once labelled "failed" with no file behind them).
+TEST(CastCli, CtrlCRanksAndWritesOnlyTheCellsItReached) {
+    test::TempDir dir;
+    const std::vector<std::string> photos = {"deepface_img1.jpg", "facerec_obama.jpg", "facerec_biden.jpg", "deepface_img3.jpg",
+                                             "deepface_img2.jpg", "facerec_obama2.jpg", "deepface_img5.jpg", "deepface_img8.jpg"};
+    const auto folder = photos_folder(dir, "photos", photos);
+    const auto out = dir.path() / "out";
+    test::RunOptions options;
+    options.interrupt_once_png_in = out;
+    options.timeout_s = 600;
+    // Many steps a cell, so the interrupt lands long before the last one.
+    const auto result = test::run_facemix({"cast", "--face", (test::testdata_dir() / "deepface_img12.jpg").string(), "--backgrounds",
+                                           folder.string(), "-o", out.string(), "--steps", "100", "--device", "cpu"},
+                                          options);
+    ASSERT_EQ(result.exit_code, 130) << result.err;
+    EXPECT_NE(result.err.find("facemix: stopped; "), std::string::npos) << result.err;
+    std::size_t cells_made = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(out))
+        cells_made += entry.path().extension() == ".png" && entry.path().filename() != "cast_sheet.png";
+    ASSERT_LT(cells_made, photos.size()) << "the cast finished before the interrupt: nothing was tested";
+    EXPECT_EQ(read_cast_csv(out / "cast.csv").size(), cells_made);
+    expect_ranked_sheet_and_csv(out, cells_made);
+}
+
 // One sentence and exit 1, before anything is generated.
 TEST(CastCli, AFolderWithoutPhotosOrAFaceWithoutAFaceIsOneSentence) {
     test::TempDir dir;

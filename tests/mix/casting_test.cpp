@@ -115,6 +115,18 @@ TEST(RankCast, BestFirstByDescriptorCosineToTheFaceSourceThenTheCellsWithoutASco
     EXPECT_THROW(rank_cast(descriptor, reverse, CastDirection::BackgroundWithFaces, {aniston.aligned}), std::invalid_argument);
 }
 
+// A stopped cast keeps the cells it reached, made or failed, in their ranked order, and drops the rest.
+TEST(ReachedEntries, KeepTheCellsTheCastGotToInTheirOrder) {
+    std::vector<CastEntry> ranked(4);
+    for (std::size_t i = 0; i < ranked.size(); ++i) ranked[i].varied = 3 - i;  // ranked best first: sources 3, 2, 1, 0
+    const auto kept = reached_entries(ranked, {true, false, true, false});  // source 0 failed, 2 was made, 1 and 3 never ran
+    ASSERT_EQ(kept.size(), 2u);
+    EXPECT_EQ(kept[0].varied, 2u);
+    EXPECT_EQ(kept[1].varied, 0u);
+    EXPECT_EQ(reached_entries(ranked, {true, true, true, true}).size(), 4u);
+    EXPECT_THROW(reached_entries(ranked, {true}), std::invalid_argument);
+}
+
 // Hand-made descriptors: the person's descriptor is the weighted mean of the photos that have one, so a
 // cell that is exactly the first photo scores the cosine to that mean, not 1.
 TEST(PersonDescriptor, IsTheWeightedMeanOfThePhotosWithAFace) {

@@ -38,6 +38,13 @@ CommandResult run_facemix(const std::vector<std::string>& arguments, const RunOp
     command += quoted(FACEMIX_CLI_PATH);
     for (const auto& argument : arguments) command += " " + quoted(argument);
     command += " >" + quoted((capture.path() / "out").string()) + " 2>" + quoted((capture.path() / "err").string()) + " </dev/null";
+    if (!options.interrupt_once_png_in.empty()) {
+        // In the background, where sh ignores SIGINT for it until facemix installs its own handler;
+        // `wait` then gives its exit code.
+        const std::string folder = quoted(options.interrupt_once_png_in.string());
+        command += " & pid=$!; while kill -0 $pid 2>/dev/null; do set -- " + folder +
+                   "/*.png; [ -e \"$1\" ] && break; sleep 0.05; done; kill -INT $pid 2>/dev/null; wait $pid";
+    }
     const int status = std::system(command.c_str());
     CommandResult result;
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
