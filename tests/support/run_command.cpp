@@ -40,10 +40,14 @@ CommandResult run_facemix(const std::vector<std::string>& arguments, const RunOp
     command += " >" + quoted((capture.path() / "out").string()) + " 2>" + quoted((capture.path() / "err").string()) + " </dev/null";
     if (!options.interrupt_once_png_in.empty()) {
         // In the background, where sh ignores SIGINT for it until facemix installs its own handler;
-        // `wait` then gives its exit code.
+        // `wait` then gives its exit code. The signal goes to facemix itself, not to a `timeout` around
+        // it: timeout would send it twice (to facemix and to its process group; a second SIGINT ends
+        // facemix at once) and then SIGKILL it after its 5-second grace, before a stopped job's ranking
+        // and sheet are written.
         const std::string folder = quoted(options.interrupt_once_png_in.string());
         command += " & pid=$!; while kill -0 $pid 2>/dev/null; do set -- " + folder +
-                   "/*.png; [ -e \"$1\" ] && break; sleep 0.05; done; kill -INT $pid 2>/dev/null; wait $pid";
+                   "/*.png; [ -e \"$1\" ] && break; sleep 0.05; done; child=$(cat /proc/$pid/task/$pid/children 2>/dev/null); "
+                   "kill -INT ${child:-$pid} 2>/dev/null; wait $pid";
     }
     const int status = std::system(command.c_str());
     CommandResult result;
