@@ -28,8 +28,17 @@ CastRunner::CastRunner(GenerationWorker* worker, QObject* parent) : QObject(pare
 
 CastRunner::~CastRunner() { pool_.waitForDone(); }
 
-bool CastRunner::start(facemix::CastDirection direction, const SourceEntry& fixed, const QString& folder, const QString& output,
+bool CastRunner::start(facemix::CastDirection direction, const SourceEntry* fixed, const QString& folder, const QString& output,
                        const StudioSettings& values, std::size_t batch_cells, QString& error) {
+    if (!worker_->hasModel()) {
+        error = tr("Open a model before casting.");
+        return false;
+    }
+    if (!fixed) {
+        error = direction == facemix::CastDirection::BackgroundWithFaces ? tr("Add a background to cast faces on first.")
+                                                                         : tr("Add a face to cast first.");
+        return false;
+    }
     if (busy_) {
         error = tr("A cast is running already; wait for it or cancel it.");
         return false;
@@ -43,7 +52,7 @@ bool CastRunner::start(facemix::CastDirection direction, const SourceEntry& fixe
     batch_cells_ = std::max<std::size_t>(1, batch_cells);
     direction_ = direction;
     output_ = output;
-    facemix::MixSource source = mix_source_of(fixed);
+    facemix::MixSource source = mix_source_of(*fixed);
     facemix::SamplingSettings settings = sampling_settings_of(values);
     const auto seed = std::uint64_t(values.seed);
     const std::string photos = folder.toStdString();

@@ -31,9 +31,10 @@ public:
     explicit CastRunner(GenerationWorker* worker, QObject* parent = nullptr);
     ~CastRunner() override;  // waits for the aligning or scoring thread
 
-    // False with `error` (one sentence) when a cast is running already or the output folder cannot be
-    // made; everything later is reported through failed(). `batch_cells` cells are sampled together.
-    bool start(facemix::CastDirection direction, const SourceEntry& fixed, const QString& folder, const QString& output,
+    // False with `error` (one sentence) when no model is open, `fixed` is null (nothing to cast), a cast
+    // is running already or the output folder cannot be made; everything later is reported through
+    // failed(). `batch_cells` cells are sampled together.
+    bool start(facemix::CastDirection direction, const SourceEntry* fixed, const QString& folder, const QString& output,
                const StudioSettings& values, std::size_t batch_cells, QString& error);
     bool busy() const { return busy_; }
     // Stops the cast within one UNet call; the cells finished by then are still ranked and written, and

@@ -5,18 +5,14 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QLabel>
-#include <QMenu>
 #include <QMimeData>
 #include <QSettings>
 #include <QStatusBar>
-#include <QVBoxLayout>
 
 #include "alignment_worker.h"
 #include "cast_runner.h"
@@ -61,11 +57,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowIcon(studio_icon());
     setAcceptDrops(true);  // a session or a model dropped anywhere opens; photos go to Faces
     resize(1280, 820);
-    setDockNestingEnabled(true);
-    setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
-    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
-    setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
-    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
 
     aligner_ = new AlignmentWorker({}, this);
     faces_ = new SourceList(SourceRole::Faces, aligner_, this);
@@ -78,17 +69,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     plots_ = new PlotPanel(this);
     interpolation_ = new InterpolationPanel(faces_, backgrounds_, generator_, [this] { return settings_->settings(); }, this);
 
-    // Centre: the banner over the grid.
-    auto* centre = new QWidget(this);
-    banner_ = new MessageBanner(centre);
-    grid_ = new MixGridView(centre);
+    banner_ = new MessageBanner(this);
+    grid_ = new MixGridView(this);
     grid_jobs_ = std::make_unique<GridJobs>(generator_, grid_);
-    auto* centre_layout = new QVBoxLayout(centre);
-    centre_layout->setContentsMargins(0, 0, 0, 0);
-    centre_layout->setSpacing(0);
-    centre_layout->addWidget(banner_);
-    centre_layout->addWidget(grid_, 1);
-    setCentralWidget(centre);
+    setCentralWidget(banner_->over(grid_));
 
     docks_ = dock_studio_panels(this, {faces_, backgrounds_, model_, settings_, log_, plots_, interpolation_});
 
@@ -127,11 +111,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             [this](const QString& path) { log_->info(tr("Loading the model %1…").arg(path)); });
     connect(model_, &ModelPanel::modelLoaded, this, [this](const QString& path) {
         log_->info(tr("Loaded the model %1.").arg(path));
-        setWindowTitle(tr("%1 — facemix studio").arg(QFileInfo(path).fileName()));
+        setWindowTitle(tr("%1 — facemix studio").arg(model_display_name(path)));
         const StudioSettings values = settings_->settings();
         generator_->setTarget(values.device, values.precision);
-        const QFileInfo info(path);
-        generator_->setModel(model_->model(), info.fileName().isEmpty() ? QDir(path).dirName() : info.fileName());
+        generator_->setModel(model_->model(), model_display_name(path));
         updateMixEnabled();
         interpolation_->refreshSources();
         autosave_->touch();
@@ -172,10 +155,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(interpolation_, &InterpolationPanel::problem, this, &MainWindow::reportProblem);
     connect(caster_, &CastRunner::information, log_, &LogPanel::info);
     connect(caster_, &CastRunner::progressChanged, progress_, &ProgressStatus::setProgress);
-    connect(caster_, &CastRunner::failed, this, [this](const QString& message) {
-        reportProblem(message);
-        finishProgressIfIdle();
-    });
+    connect(caster_, &CastRunner::failed, this, &MainWindow::reportProblem);
+    connect(caster_, &CastRunner::failed, this, &MainWindow::finishProgressIfIdle);
     connect(caster_, &CastRunner::finished, log_, [this](const QString&, const QString&, const QString& summary) {
         log_->info(summary);
         finishProgressIfIdle();
@@ -194,14 +175,7 @@ void MainWindow::connectActions(const StudioActions& a) {
     connect(a.open_model_file, &QAction::triggered, model_, &ModelPanel::chooseFile);
     connect(a.open_model_folder, &QAction::triggered, model_, &ModelPanel::chooseFolder);
     connect(a.open_default_model, &QAction::triggered, model_, &ModelPanel::openDefaultModel);
-    const auto fill_recent = [this, menu = a.recent_models] {
-        menu->clear();
-        for (const QString& path : model_->recentModels())
-            menu->addAction(QFileInfo(path).fileName(), this, [this, path] { model_->openModel(path); })->setToolTip(path);
-        menu->setEnabled(!menu->isEmpty());
-    };
-    fill_recent();
-    connect(model_, &ModelPanel::recentModelsChanged, this, fill_recent);
+    model_->listRecentIn(a.recent_models);
     connect(a.open_session, &QAction::triggered, files_, &SessionFiles::promptOpen);
     connect(a.save_session, &QAction::triggered, files_, &SessionFiles::promptSave);
     connect(a.restore_session, &QAction::triggered, files_, &SessionFiles::restoreUnsaved);
@@ -378,25 +352,12 @@ bool MainWindow::castFace(const QString& folder, const QString& output) { return
 bool MainWindow::castBackground(const QString& folder, const QString& output) { return cast(true, folder, output); }
 
 bool MainWindow::cast(bool faces_vary, const QString& folder, const QString& output) {
-    SourceList* list = faces_vary ? backgrounds_ : faces_;
-    const QList<SourceEntry> entries = list->entries();
-    const QList<quint64> selected = list->selectedKeys();
-    const SourceEntry* fixed = selected.isEmpty() ? (entries.isEmpty() ? nullptr : &entries.front()) : list->entry(selected.front());
-    if (!generator_->hasModel()) {
-        reportProblem(tr("Open a model before casting."));
-        return false;
-    }
-    if (!fixed) {
-        reportProblem(faces_vary ? tr("Add a background to cast faces on first.") : tr("Add a face to cast first."));
-        return false;
-    }
-    QString error;
     const auto direction = faces_vary ? facemix::CastDirection::BackgroundWithFaces : facemix::CastDirection::FaceOnBackgrounds;
-    if (!caster_->start(direction, *fixed, folder, output, settings_->settings(), std::size_t(batch_cells_), error)) {
-        reportProblem(error);
-        return false;
-    }
-    return true;
+    const SourceEntry* fixed = (faces_vary ? backgrounds_ : faces_)->currentEntry();
+    QString error;
+    const bool started = caster_->start(direction, fixed, folder, output, settings_->settings(), std::size_t(batch_cells_), error);
+    if (!started) reportProblem(error);
+    return started;
 }
 
 void MainWindow::promptCast(bool faces_vary) {
@@ -413,16 +374,10 @@ void MainWindow::offerUnsavedSession() { files_->offerUnsaved(); }
 bool MainWindow::restoreUnsavedSession() { return files_->restoreUnsaved(); }
 
 void MainWindow::openPaths(const QStringList& paths, bool as_backgrounds) {
-    QStringList photos;
-    // Sessions first: opening one replaces the lists the photos go to.
-    for (const QString& path : paths)
-        if (studio_file_kind(path) == StudioFileKind::Session) openSession(path);
-    for (const QString& path : paths) {
-        const StudioFileKind kind = studio_file_kind(path);
-        if (kind == StudioFileKind::Model) model_->openModel(path);
-        if (kind == StudioFileKind::Photos) photos << path;
-    }
-    if (!photos.isEmpty()) (as_backgrounds ? backgrounds_ : faces_)->addPaths(photos);
+    const StudioFiles files = sort_studio_files(paths);
+    for (const QString& path : files.sessions) openSession(path);  // first: opening one replaces the lists the photos go to
+    for (const QString& path : files.models) model_->openModel(path);
+    if (!files.photos.isEmpty()) (as_backgrounds ? backgrounds_ : faces_)->addPaths(files.photos);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

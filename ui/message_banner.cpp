@@ -5,6 +5,7 @@
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 namespace facemix::ui {
 
@@ -40,6 +41,16 @@ MessageBanner::MessageBanner(QWidget* parent) : QFrame(parent) {
     hide_timer_->setSingleShot(true);
     connect(hide_timer_, &QTimer::timeout, this, &MessageBanner::dismiss);
     hide();
+}
+
+QWidget* MessageBanner::over(QWidget* content) {
+    auto* holder = new QWidget(parentWidget());
+    auto* layout = new QVBoxLayout(holder);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(this);
+    layout->addWidget(content, 1);
+    return holder;
 }
 
 void MessageBanner::showProblem(const QString& message) {

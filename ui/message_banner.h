@@ -15,6 +15,10 @@ class MessageBanner : public QFrame {
 public:
     explicit MessageBanner(QWidget* parent = nullptr);
 
+    // A widget holding this banner over `content` (which takes the rest of the height), to be the
+    // window's central widget.
+    QWidget* over(QWidget* content);
+
     void showProblem(const QString& message);
     void dismiss();
 

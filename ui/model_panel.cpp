@@ -12,6 +12,7 @@
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -30,11 +31,6 @@ namespace facemix::ui {
 namespace {
 
 const QString kRecentKey = QStringLiteral("models/recent");
-
-QString display_name(const QString& path) {
-    const QFileInfo info(path);
-    return info.fileName().isEmpty() ? QDir(path).dirName() : info.fileName();
-}
 
 QString supported_formats() {
     QString text = QObject::tr("No model loaded.\n\nOpen one of:\n");
@@ -55,6 +51,11 @@ struct ModelPanel::Outcome {
     QString error;
     double seconds = 0;
 };
+
+QString model_display_name(const QString& path) {
+    const QFileInfo info(path);
+    return info.fileName().isEmpty() ? QDir(path).dirName() : info.fileName();
+}
 
 ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("modelPanel"));
@@ -227,7 +228,7 @@ void ModelPanel::openModel(const QString& path) {
         if (outcome->generation != generation_.load()) return;  // a newer request is queued behind
         QElapsedTimer clock;
         clock.start();
-        const QString name = display_name(outcome->path);
+        const QString name = model_display_name(outcome->path);
         try {
             auto bundle = std::make_shared<const facemix::ModelBundle>(facemix::import_model(outcome->path.toStdString(), options));
             outcome->summary = QString::fromStdString(facemix::summarize_model(*bundle));
@@ -269,7 +270,7 @@ void ModelPanel::deliver(const std::shared_ptr<Outcome>& outcome) {
 
 void ModelPanel::showState() {
     if (model_) {
-        title_->setText(display_name(path_));
+        title_->setText(model_display_name(path_));
         title_->setToolTip(path_);
         details_->setPlainText(summary_);
         capabilities_->setText(capabilities_text_);
@@ -283,7 +284,7 @@ void ModelPanel::showState() {
     capabilities_->setVisible(!capabilities_->text().isEmpty());
     hint_->setVisible(!hint_->text().isEmpty());
     if (loading_)
-        state_->setText(tr("Loading %1…").arg(display_name(loading_path_)));
+        state_->setText(tr("Loading %1…").arg(model_display_name(loading_path_)));
     else if (model_)
         state_->setText(tr("Loaded in %1 s").arg(load_seconds_, 0, 'f', 1));
     else
@@ -304,12 +305,22 @@ void ModelPanel::remember(const QString& path) {
     emit recentModelsChanged();
 }
 
+void ModelPanel::listRecentIn(QMenu* menu) {
+    const auto fill = [this, menu] {
+        menu->clear();
+        for (const QString& path : recentModels()) menu->addAction(model_display_name(path), this, [this, path] { openModel(path); })->setToolTip(path);
+        menu->setEnabled(!menu->isEmpty());
+    };
+    fill();
+    connect(this, &ModelPanel::recentModelsChanged, menu, fill);
+}
+
 void ModelPanel::refreshRecent() {
     recent_->clear();
     const QStringList recent = recentModels();
     recent_->addItem(recent.isEmpty() ? tr("No recent models") : tr("Recent models…"));
     for (const QString& path : recent) {
-        recent_->addItem(display_name(path), path);
+        recent_->addItem(model_display_name(path), path);
         recent_->setItemData(recent_->count() - 1, path, Qt::ToolTipRole);
     }
     recent_->setEnabled(!recent.isEmpty());

@@ -11,6 +11,7 @@ class QCheckBox;
 class QLabel;
 class QSpinBox;
 class QPlainTextEdit;
+class QMenu;
 
 namespace facemix {
 struct ModelBundle;
@@ -34,6 +35,9 @@ struct ModelImportSizes {
 // import runs on a worker thread, since converting a multi-gigabyte checkpoint takes seconds; the
 // panel shows "loading" meanwhile and the previous model stays usable until the new one is in.
 // Models opened successfully are remembered in QSettings ("models/recent").
+// A model's name for titles and menus: its file's name, or its folder's for a diffusers folder.
+QString model_display_name(const QString& path);
+
 class ModelPanel : public QWidget {
     Q_OBJECT
 public:
@@ -66,6 +70,8 @@ public:
     // runs does not pull the weights from under it. Null until a model is loaded.
     std::shared_ptr<const facemix::ModelBundle> model() const { return model_; }
     QStringList recentModels() const;
+    // Keeps `menu` listing the recent models (opening the one chosen), as the panel's own list does.
+    void listRecentIn(QMenu* menu);
 
 signals:
     void loadingStarted(const QString& path);

@@ -473,6 +473,13 @@ QList<quint64> SourceList::selectedKeys() const {
     return keys;
 }
 
+const SourceEntry* SourceList::currentEntry() const {
+    const QList<quint64> selected = selectedKeys();
+    if (!selected.isEmpty()) return entry(selected.front());
+    const QList<SourceEntry> all = entries();
+    return all.isEmpty() ? nullptr : entry(all.front().key);
+}
+
 void SourceList::removeSelected() {
     const QList<QListWidgetItem*> selected = selectedItems();
     if (selected.isEmpty()) return;

@@ -104,6 +104,7 @@ public:
     QList<SourceEntry> entries() const;
     const SourceEntry* entry(quint64 key) const;
     QList<quint64> selectedKeys() const;  // the selected entries, in display order
+    const SourceEntry* currentEntry() const;  // the first selected entry, else the first one; null when empty
     int entryCount() const { return static_cast<int>(entries_.size()); }
     // Photos still being aligned or waiting for the several-faces question.
     int pendingCount() const { return static_cast<int>(placeholders_.size()); }

@@ -23,6 +23,15 @@ StudioFileKind studio_file_kind(const QString& path) {
     return models.contains(suffix) ? StudioFileKind::Model : StudioFileKind::Photos;
 }
 
+StudioFiles sort_studio_files(const QStringList& paths) {
+    StudioFiles files;
+    for (const QString& path : paths) {
+        const StudioFileKind kind = studio_file_kind(path);
+        (kind == StudioFileKind::Session ? files.sessions : kind == StudioFileKind::Model ? files.models : files.photos) << path;
+    }
+    return files;
+}
+
 bool StudioCommandLine::namesAModel() const {
     const auto is_model = [](const QString& path) { return studio_file_kind(path) == StudioFileKind::Model; };
     return std::any_of(faces.begin(), faces.end(), is_model) || std::any_of(backgrounds.begin(), backgrounds.end(), is_model);

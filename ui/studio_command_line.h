@@ -11,6 +11,14 @@ namespace facemix::ui {
 enum class StudioFileKind { Photos, Session, Model };  // Photos: whatever is neither (the photo loader says what is wrong)
 StudioFileKind studio_file_kind(const QString& path);
 
+// Paths handed over together, sorted by kind, each list in the order given.
+struct StudioFiles {
+    QStringList sessions;
+    QStringList models;
+    QStringList photos;
+};
+StudioFiles sort_studio_files(const QStringList& paths);
+
 // The studio's own arguments, once Qt has taken its own (-platform, -style …): files, which go to
 // Faces until --backgrounds (and back after --faces); a session or a model among them is opened as
 // such wherever it stands.

@@ -29,6 +29,12 @@ QScrollArea* scrolling(QMainWindow* window, QWidget* panel) {
 
 QList<QDockWidget*> dock_studio_panels(QMainWindow* window, const StudioPanels& panels) {
     const auto tr = [](const char* text) { return QMainWindow::tr(text); };
+    window->setDockNestingEnabled(true);
+    // The side columns run the window's full height; Backgrounds and Log sit between them.
+    window->setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
+    window->setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    window->setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
+    window->setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     QDockWidget* faces = dock(window, tr("Faces"), QStringLiteral("facesDock"), panels.faces, Qt::LeftDockWidgetArea);
     QDockWidget* backgrounds =
         dock(window, tr("Backgrounds"), QStringLiteral("backgroundsDock"), panels.backgrounds, Qt::TopDockWidgetArea);

@@ -5,6 +5,8 @@
 
 #include "cast_runner.h"
 #include "log_panel.h"
+#include "message_banner.h"
+#include "model_panel.h"
 #include "gui_test_registry.h"
 #include "progress_status.h"
 #include "studio_fixture.h"
@@ -16,6 +18,7 @@
 
 #include <QAction>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 
 using namespace facemix::test;
@@ -101,6 +104,23 @@ private slots:
         // The sheet: the face, then only the finished cells (tiles of kSheetTilePx and a caption, in one row).
         const cv::Mat sheet = cv::imread(finished.front().at(0).toString().toStdString(), cv::IMREAD_COLOR);
         QCOMPARE(sheet.cols, int(lines.size()) * facemix::kSheetTilePx + (int(lines.size()) - 1) * facemix::kSheetGapPx);
+    }
+
+    // Refused at once, in the banner, before a folder is read: there is no model, or nothing to cast.
+    void castingNeedsAModelAndAFaceOrABackgroundToCast() {
+        MainWindow window;
+        QTemporaryDir dir;
+        QVERIFY(!window.castFace(dir.path(), dir.filePath(QStringLiteral("out"))));
+        QCOMPARE(window.banner()->lastMessage(), QStringLiteral("Open a model before casting."));
+        QSignalSpy loaded(window.modelPanel(), &ModelPanel::modelLoaded);
+        window.modelPanel()->openModel(studio_.modelPath());
+        QVERIFY(loaded.wait(20000));
+        QVERIFY(!window.castFace(dir.path(), dir.filePath(QStringLiteral("out"))));
+        QCOMPARE(window.banner()->lastMessage(), QStringLiteral("Add a face to cast first."));
+        QVERIFY(!window.castBackground(dir.path(), dir.filePath(QStringLiteral("out"))));
+        QCOMPARE(window.banner()->lastMessage(), QStringLiteral("Add a background to cast faces on first."));
+        QVERIFY(!window.caster()->busy());
+        QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("out"))));
     }
 
     void aFolderWithoutPhotosIsOneSentence() {

@@ -67,6 +67,13 @@ private slots:
         QCOMPARE(studio_file_kind(dir.filePath(QStringLiteral("notes.txt"))), StudioFileKind::Photos);  // the loader says why not
     }
 
+    void filesHandedOverTogetherAreSortedByKindInTheirOrder() {
+        const StudioFiles files = sort_studio_files({"b.jpg", "m.ckpt", "s.fmxsession", "a.png", "n.safetensors", "t.json"});
+        QCOMPARE(files.sessions, (QStringList{"s.fmxsession", "t.json"}));
+        QCOMPARE(files.models, (QStringList{"m.ckpt", "n.safetensors"}));
+        QCOMPARE(files.photos, (QStringList{"b.jpg", "a.png"}));
+    }
+
     void filesGoToFacesUntilBackgroundsAndUnknownOptionsAreOneSentence() {
         const StudioCommandLine line = parse_studio_command_line(
             {"a.jpg", "--backgrounds", "b.jpg", "c.png", "--faces", "d.jpg", "m.safetensors", "--", "--odd.jpg"});
