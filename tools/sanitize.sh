@@ -8,6 +8,8 @@
 # here, but for six minutes; and the two checks of resident memory (freed heap goes back to the system;
 # 300 generations keep memory flat), which measure glibc's malloc, while AddressSanitizer replaces it
 # with its own that holds freed blocks in a quarantine of up to 256 MiB (the soak grew 97 MiB there).
+# Also the bench's comparison with diffusers, which would spend minutes timing a full-size random SD v1
+# at -O1 to check a JSON line and two ratios (the other bench mix test runs here).
 # -O1 with line tables only is what AddressSanitizer's own documentation
 # suggests, and compiles faster than -O2 -g. Extra arguments go to ctest.
 set -euo pipefail
@@ -24,4 +26,4 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-protect_shadow_gap=0:detect_leaks=1:abort_on
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 jobs=$(nproc)  # before OMP_NUM_THREADS is set: nproc honours it
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
-ctest --test-dir "$build" --output-on-failure --parallel "$jobs" -E '^(gui\.|fuzz\.|layers\.|BadInputCorpus\.|ResidentMemory\.FreeHeapGoesBackToTheSystem$|BenchSoakCli\.)' "$@"
+ctest --test-dir "$build" --output-on-failure --parallel "$jobs" -E '^(gui\.|fuzz\.|layers\.|BadInputCorpus\.|ResidentMemory\.FreeHeapGoesBackToTheSystem$|BenchSoakCli\.|BenchMixCli\.ComparesSdV1WithDiffusersImageVariationsInTheSameRun$)' "$@"

@@ -46,6 +46,7 @@ struct BenchMixArguments {
     int threads = 0;
     std::string sampler = "ddim";
     std::string device = "auto";
+    bool vs_diffusers = false;
 };
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -206,6 +207,32 @@ void print_blas_binding() {
                     binding.library.empty() ? "an unknown library" : binding.library.c_str());
 }
 
+// The same grid through diffusers' image-variations pipeline in this run (tools/goldens/
+// bench_mix_diffusers.py): the ratio issue 13 sets its GPU goal in (>= 1.5x diffusers' eager fp16 at 512 px,
+// one cell and a batch). Only for SD v1 sizes and DDIM, which the pipeline runs as facemix does.
+void print_diffusers_reference(const BenchMixArguments& args, const ComputeTarget& target, const std::string& precision,
+                               std::int64_t resolution, double cfg_scale, const Measurement& m) {
+    if (args.sampler != "ddim") {
+        std::printf("  diffusers reference: runs DDIM only, not %s\n", args.sampler.c_str());
+        return;
+    }
+    char arguments[256];
+    std::snprintf(arguments, sizeof arguments, "--device %s --dtype %s --resolution %lld --steps %lld --cells %d --guidance %g",
+                  target.device.str().c_str(), precision.c_str(), static_cast<long long>(resolution), static_cast<long long>(args.steps),
+                  args.cells, cfg_scale);
+    const auto reference = run_reference_script("bench_mix_diffusers.py", arguments);
+    if (!reference || !reference->contains("first_cell_s") || !reference->contains("batched_cells_per_min")) {
+        std::printf("  diffusers reference: not available (needs diffusers and transformers in the facemix venv)\n");
+        return;
+    }
+    const double first = reference->at("first_cell_s").get<double>();
+    const double per_min = reference->at("batched_cells_per_min").get<double>();
+    std::printf("  diffusers image-variations (torch %s, diffusers %s): first cell %.2f s   %.2f cells/min batched by %d\n",
+                reference->value("torch", "?").c_str(), reference->value("diffusers", "?").c_str(), first, per_min, args.cells);
+    std::printf("  facemix vs diffusers (>1: facemix faster): first cell %.2fx, cells/min %.2fx\n", first / m.first_cell_s,
+                m.batched_cells_per_min / per_min);
+}
+
 Measurement bench_precision(const BenchMixArguments& args, const std::string& architecture, const std::string& precision) {
     const ComputeTarget target = resolve_compute_target(args.device, precision);
     Measurement m;
@@ -279,6 +306,7 @@ Measurement bench_precision(const BenchMixArguments& args, const std::string& ar
                     streamed, resident, streamed / resident, streams ? "stream them" : "keep them resident");
     }
     print_peak(m, peak_goal_gb(architecture, resolution, precision, target), precision);
+    if (args.vs_diffusers && architecture == "sd-v1") print_diffusers_reference(args, target, precision, resolution, job.settings.cfg_scale, m);
     std::fflush(stdout);  // one table at a time, also into a pipe
     return m;
 }
@@ -336,6 +364,8 @@ void add_bench_mix(CLI::App& bench, int& exit_code) {
     command->add_option("--threads", args->threads, "CPU threads (0: LibTorch's choice)")->check(CLI::Range(0, 256));
     command->add_option("--sampler", args->sampler, "Sampler")->capture_default_str();
     command->add_option("--device", args->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+    command->add_flag("--vs-diffusers", args->vs_diffusers,
+                      "For sd-v1: run the same grid through diffusers' image-variations pipeline in this run and print the ratio");
     command->callback([args, &exit_code] {
         if (args->threads > 0) at::set_num_threads(args->threads);
         for (const auto& architecture : args->architectures) {

@@ -1,8 +1,12 @@
+#include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include <gtest/gtest.h>
 
 #include "support/run_command.h"
+#include "support/test_data.h"
+#include "support/text_file.h"
 #include "tensor/blas_binding.h"
 
 namespace facemix {
@@ -59,6 +63,36 @@ TEST(BenchMixCli, PrintsEveryFigureForEachPrecisionAndTheirRatios) {
     const auto bad = test::run_facemix({"bench", "mix", "--arch", "sd-v2"});
     EXPECT_NE(bad.exit_code, 0);
     EXPECT_NE(bad.err.find("sd-v2"), std::string::npos) << bad.err;
+}
+
+// --vs-diffusers hands the same grid (device, precision, size, steps, cells, guidance) to the diffusers
+// script and prints its figures and the ratios. The venv's python is a stand-in here that records its
+// arguments and answers as the script does, so the test needs no diffusers and knows the figures.
+TEST(BenchMixCli, ComparesSdV1WithDiffusersImageVariationsInTheSameRun) {
+    test::TempDir venv;
+    std::filesystem::create_directories(venv.path() / "bin");
+    const auto python = venv.path() / "bin" / "python";
+    const auto arguments = venv.path() / "arguments";
+    std::ofstream(python) << "#!/bin/sh\nshift\necho \"$*\" > '" << arguments.string()
+                          << "'\necho '{\"first_cell_s\": 100.0, \"batched_cells_per_min\": 0.5, \"torch\": \"T\", \"diffusers\": \"D\"}'\n";
+    std::filesystem::permissions(python, std::filesystem::perms::owner_all);
+    test::RunOptions options;
+    options.environment = "FACEMIX_VENV=" + venv.path().string();
+    const auto result = test::run_facemix({"bench", "mix", "--arch", "sd-v1", "--precision", "fp32", "--resolution", "64", "--cells", "1",
+                                           "--steps", "1", "--device", "cpu", "--vs-diffusers"},
+                                          options);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(test::read_text(arguments), "--device cpu --dtype fp32 --resolution 64 --steps 1 --cells 1 --guidance 3\n");
+    EXPECT_NE(result.out.find("diffusers image-variations (torch T, diffusers D): first cell 100.00 s   0.50 cells/min batched by 1"),
+              std::string::npos)
+        << result.out;
+    const double first = figure(result.out, R"(  load [0-9.]+ s   first cell ([0-9.]+) s)");
+    const double per_min = figure(result.out, R"(  load [0-9.]+ s   first cell [0-9.]+ s   ([0-9.]+) cells/min)");
+    ASSERT_GT(first, 0.0) << result.out;
+    ASSERT_GT(per_min, 0.0) << result.out;
+    EXPECT_NEAR(figure(result.out, R"(facemix vs diffusers \(>1: facemix faster\): first cell ([0-9.]+)x)"), 100.0 / first, 0.01 * 100.0 / first)
+        << result.out;
+    EXPECT_NEAR(figure(result.out, R"(facemix vs diffusers .*cells/min ([0-9.]+)x)"), per_min / 0.5, 0.01 * per_min / 0.5) << result.out;
 }
 
 }  // namespace
