@@ -21,8 +21,9 @@ bool cpu_computes_bf16_natively();
 // weights in bf16 (half the memory) and widens each layer's weights only while that layer runs.
 at::ScalarType activation_dtype(const at::Tensor& weight);
 
-// The layers' forward passes on activations of activation_dtype(): bit-identical to the module's own
-// forward when the dtypes agree, otherwise with the weights widened to the input's dtype for the call.
+// The layers' forward passes on activations of activation_dtype(): the module's own forward when the
+// dtypes agree (linear: ATen's, which PyTorch's modules call), otherwise with the weights widened to the
+// input's dtype for the call.
 at::Tensor linear(torch::nn::LinearImpl& layer, const at::Tensor& x);
 at::Tensor conv2d(torch::nn::Conv2dImpl& layer, const at::Tensor& x);
 at::Tensor group_norm(torch::nn::GroupNormImpl& layer, const at::Tensor& x);

@@ -110,7 +110,9 @@ SpatialTransformer::SpatialTransformer(const SpatialTransformerShape& shape) : l
 SpatialTransformer::~SpatialTransformer() = default;
 
 at::Tensor SpatialTransformer::forward(const at::Tensor& image, const at::Tensor& context) {
-    const auto to_tokens = [](const at::Tensor& map) { return map.flatten(2).transpose(1, 2); };  // [B, H*W, C]
+    // [B, H*W, C], laid out as such: with a transposed view of the map the blocks' residual stream
+    // inherited its strides, and their adds ran strided at twice the time (profiled on SD v1, bf16).
+    const auto to_tokens = [](const at::Tensor& map) { return map.flatten(2).transpose(1, 2).contiguous(); };
     const auto to_map = [&image](const at::Tensor& tokens) { return tokens.transpose(1, 2).reshape(image.sizes()); };
     const at::Tensor normed = group_norm(*layers_->norm, image);
     at::Tensor tokens = layers_->linear_projection ? linear(*layers_->proj_in_linear, to_tokens(normed))
