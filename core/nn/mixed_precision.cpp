@@ -38,11 +38,10 @@ at::ScalarType activation_dtype(const at::Tensor& weight) {
     return weight.scalar_type();
 }
 
-// ATen's linear, not the module's forward: LibTorch's C++ module adds the bias of a 3-D input in a
-// second pass after the matrix product, where ATen's folds a contiguous input to 2-D and adds the bias
-// inside the one addmm, as PyTorch (and so diffusers) does.
+// ATen's linear in both cases, not the module's forward: LibTorch's C++ module adds the bias of a 3-D
+// input in a second pass after the matrix product, where ATen's folds a contiguous input to 2-D and adds
+// the bias inside the one addmm, as PyTorch (and so diffusers) does. Weights that agree are not copied.
 at::Tensor linear(torch::nn::LinearImpl& layer, const at::Tensor& x) {
-    if (agrees(layer.weight, x)) return at::linear(x, layer.weight, layer.bias);
     return at::linear(x, widened(layer.weight, x), widened(layer.bias, x));
 }
 
