@@ -307,6 +307,7 @@ Measurement bench_precision(const BenchMixArguments& args, const std::string& ar
     }
     print_peak(m, peak_goal_gb(architecture, resolution, precision, target), precision);
     if (args.vs_diffusers && architecture == "sd-v1") print_diffusers_reference(args, target, precision, resolution, job.settings.cfg_scale, m);
+    if (args.vs_diffusers && architecture != "sd-v1") std::printf("  diffusers reference: SD v1 only, not %s\n", architecture.c_str());
     std::fflush(stdout);  // one table at a time, also into a pipe
     return m;
 }

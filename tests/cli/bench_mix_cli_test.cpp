@@ -93,6 +93,15 @@ TEST(BenchMixCli, ComparesSdV1WithDiffusersImageVariationsInTheSameRun) {
     EXPECT_NEAR(figure(result.out, R"(facemix vs diffusers \(>1: facemix faster\): first cell ([0-9.]+)x)"), 100.0 / first, 0.01 * 100.0 / first)
         << result.out;
     EXPECT_NEAR(figure(result.out, R"(facemix vs diffusers .*cells/min ([0-9.]+)x)"), per_min / 0.5, 0.01 * per_min / 0.5) << result.out;
+
+    // Another architecture is said to have no reference, and the script is not run.
+    std::filesystem::remove(arguments);
+    const auto tiny = test::run_facemix({"bench", "mix", "--arch", "tiny", "--precision", "fp32", "--cells", "1", "--steps", "1",
+                                         "--threads", "1", "--vs-diffusers"},
+                                        options);
+    ASSERT_EQ(tiny.exit_code, 0) << tiny.err;
+    EXPECT_NE(tiny.out.find("  diffusers reference: SD v1 only, not tiny\n"), std::string::npos) << tiny.out;
+    EXPECT_FALSE(std::filesystem::exists(arguments));
 }
 
 }  // namespace
