@@ -474,10 +474,16 @@ QList<quint64> SourceList::selectedKeys() const {
 }
 
 const SourceEntry* SourceList::currentEntry() const {
-    const QList<quint64> selected = selectedKeys();
-    if (!selected.isEmpty()) return entry(selected.front());
-    const QList<SourceEntry> all = entries();
-    return all.isEmpty() ? nullptr : entry(all.front().key);
+    // One pass over the rows in display order, copying nothing: the first selected entry wins.
+    const SourceEntry* first = nullptr;
+    for (int i = 0; i < count(); ++i) {
+        const QVariant key = item(i)->data(kKeyRole);
+        if (!key.isValid()) continue;
+        const SourceEntry* found = entry(key.toULongLong());
+        if (item(i)->isSelected()) return found;
+        if (!first) first = found;
+    }
+    return first;
 }
 
 void SourceList::removeSelected() {
