@@ -32,26 +32,27 @@ struct GenerationWorker::Engine {
     std::unique_ptr<facemix::MixEngine> engine;
     facemix::IdentityMeter identity;
     std::shared_ptr<const facemix::ModelBundle> model;  // held so the key below can never be a reused address
-    QString name, device, precision;
+    QString name;
+    ComputeChoice compute;
 
     bool matches(const Target& target) const {
-        return engine && model == target.model && name == target.name && device == target.device && precision == target.precision;
+        return engine && model == target.model && name == target.name && compute == target.compute;
     }
 
-    // Returns the engine for `target`, building it when the model or the device/precision changed.
+    // Returns the engine for `target`, building it when the model or the compute choice changed.
     // Throws InputError (no model, unusable device, weights that do not fit) and whatever loading throws.
     facemix::MixEngine& for_target(const Target& target) {
         if (matches(target)) return *engine;
         if (!target.model) throw facemix::InputError("Open a model first.");
         engine.reset();  // free the old networks before loading the new ones: both may not fit at once
         model.reset();
-        const facemix::ComputeTarget compute =
-            facemix::resolve_compute_target(target.device.toStdString(), target.precision.toStdString());
-        engine = std::make_unique<facemix::MixEngine>(*target.model, target.name.toStdString(), compute);
+        const facemix::ComputeTarget resolved =
+            facemix::resolve_compute_target(target.compute.device.toStdString(), target.compute.precision.toStdString(),
+                                            target.compute.weight_memory.toStdString());
+        engine = std::make_unique<facemix::MixEngine>(*target.model, target.name.toStdString(), resolved);
         model = target.model;
         name = target.name;
-        device = target.device;
-        precision = target.precision;
+        compute = target.compute;
         return *engine;
     }
 };
@@ -79,10 +80,9 @@ void GenerationWorker::setModel(std::shared_ptr<const facemix::ModelBundle> mode
     prepare();
 }
 
-void GenerationWorker::setTarget(const QString& device, const QString& precision) {
-    if (device == device_ && precision == precision_) return;
-    device_ = device;
-    precision_ = precision;
+void GenerationWorker::setCompute(const ComputeChoice& compute) {
+    if (compute == compute_) return;
+    compute_ = compute;
     if (model_) prepare();
 }
 

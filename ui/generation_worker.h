@@ -19,6 +19,7 @@
 
 #include "mix/identity_reading.h"
 #include "mix/recipe.h"
+#include "studio_settings.h"
 
 namespace facemix {
 struct ModelBundle;
@@ -77,8 +78,7 @@ public:
     // The model jobs run on (shared with the model panel, so replacing it never pulls weights from under
     // a running job) and its name for recipes. Builds the engine ahead of the first job.
     void setModel(std::shared_ptr<const facemix::ModelBundle> model, const QString& name);
-    // core's names: "auto", "cpu", "cuda", "cuda:N" and "auto", "fp32", "fp16", "bf16".
-    void setTarget(const QString& device, const QString& precision);
+    void setCompute(const ComputeChoice& compute);
     bool hasModel() const { return model_ != nullptr; }
     QString modelName() const { return model_name_; }
 
@@ -106,10 +106,9 @@ private:
     struct Target {
         std::shared_ptr<const facemix::ModelBundle> model;
         QString name;
-        QString device;
-        QString precision;
+        ComputeChoice compute;
     };
-    Target target() const { return {model_, model_name_, device_, precision_}; }
+    Target target() const { return {model_, model_name_, compute_}; }
     void prepare();
     void post(std::function<void()> on_gui_thread);
 
@@ -117,8 +116,7 @@ private:
     QThreadPool pool_;
     std::shared_ptr<const facemix::ModelBundle> model_;
     QString model_name_;
-    QString device_ = QStringLiteral("auto");
-    QString precision_ = QStringLiteral("auto");
+    ComputeChoice compute_;
     QString engine_description_;
     quint64 next_job_ = 1;
     std::map<quint64, std::stop_source> active_;

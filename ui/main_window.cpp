@@ -113,7 +113,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         log_->info(tr("Loaded the model %1.").arg(path));
         setWindowTitle(tr("%1 — facemix studio").arg(model_display_name(path)));
         const StudioSettings values = settings_->settings();
-        generator_->setTarget(values.device, values.precision);
+        generator_->setCompute(values.compute);
         generator_->setModel(model_->model(), model_display_name(path));
         updateMixEnabled();
         interpolation_->refreshSources();
@@ -125,7 +125,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         QSettings settings;
         const StudioSettings values = settings_->settings();
         save_studio_settings(settings, values);
-        generator_->setTarget(values.device, values.precision);
+        generator_->setCompute(values.compute);
         autosave_->touch();
     });
     connect(grid_, &MixGridView::cellMenuRequested, cells_,

@@ -87,6 +87,10 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
     precision_ = combo_of(this, QStringLiteral("precision"),
                           {{tr("Auto"), "auto"}, {tr("fp32"), "fp32"}, {tr("fp16"), "fp16"}, {tr("bf16"), "bf16"}});
     precision_->setToolTip(tr("Weight precision; Auto is fp16 on CUDA and fp32 on the CPU, where fp16 is not available"));
+    weight_memory_ = combo_of(this, QStringLiteral("weight_memory"),
+                              {{tr("Auto"), "auto"}, {tr("Resident"), "resident"}, {tr("Streamed"), "streamed"}});
+    weight_memory_->setToolTip(tr("On the CPU: Resident reads the model's weights once and keeps them (fastest); Streamed "
+                                  "reads them again for every step (least memory); Auto streams only when memory is short"));
 
     auto* sampling = new QGroupBox(tr("Sampling"), this);
     auto* sampling_form = new QFormLayout(sampling);
@@ -106,6 +110,7 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
     output_form->addRow(tr("Resolution"), resolution_);
     output_form->addRow(tr("Device"), device_);
     output_form->addRow(tr("Precision"), precision_);
+    output_form->addRow(tr("Weights in memory"), weight_memory_);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(sampling);
@@ -118,7 +123,7 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
     auto changed = [this] {
         if (!applying_) emit settingsChanged();
     };
-    for (QComboBox* combo : {sampler_, seed_policy_, resolution_, device_, precision_})
+    for (QComboBox* combo : {sampler_, seed_policy_, resolution_, device_, precision_, weight_memory_})
         connect(combo, &QComboBox::currentIndexChanged, this, changed);
     for (QSpinBox* box : {steps_, seed_}) connect(box, &QSpinBox::valueChanged, this, changed);
     for (QDoubleSpinBox* box : {cfg_scale_, face_guidance_, background_guidance_})
@@ -135,8 +140,9 @@ StudioSettings SettingsPanel::settings() const {
     values.seed = seed_->value();
     values.seed_policy = seed_policy_from_name(seed_policy_->currentData().toString(), SeedPolicy::PerCell);
     values.resolution = resolution_->currentData().toInt();
-    values.device = device_->currentData().toString();
-    values.precision = precision_->currentData().toString();
+    values.compute.device = device_->currentData().toString();
+    values.compute.precision = precision_->currentData().toString();
+    values.compute.weight_memory = weight_memory_->currentData().toString();
     return values;
 }
 
@@ -150,8 +156,9 @@ void SettingsPanel::setSettings(const StudioSettings& values) {
     seed_->setValue(int(std::clamp<qint64>(values.seed, 0, kMaxSeed)));
     select_data(seed_policy_, seed_policy_name(values.seed_policy));
     select_data(resolution_, QString::number(values.resolution));
-    select_data(device_, values.device);
-    select_data(precision_, values.precision);
+    select_data(device_, values.compute.device);
+    select_data(precision_, values.compute.precision);
+    select_data(weight_memory_, values.compute.weight_memory);
     applying_ = false;
     emit settingsChanged();
 }

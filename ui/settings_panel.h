@@ -36,6 +36,7 @@ private:
     QComboBox* resolution_ = nullptr;
     QComboBox* device_ = nullptr;
     QComboBox* precision_ = nullptr;
+    QComboBox* weight_memory_ = nullptr;
     bool applying_ = false;  // setSettings() in progress: one signal at the end, not one per widget
 };
 

@@ -21,6 +21,10 @@ QStringList studio_precisions() {
     return {QStringLiteral("auto"), QStringLiteral("fp32"), QStringLiteral("fp16"), QStringLiteral("bf16")};
 }
 
+QStringList studio_weight_memories() {
+    return {QStringLiteral("auto"), QStringLiteral("resident"), QStringLiteral("streamed")};
+}
+
 QList<int> studio_resolutions() { return {0, 256, 384, 512, 640, 768}; }
 
 QString seed_policy_name(SeedPolicy policy) {
@@ -64,8 +68,9 @@ StudioSettings studio_settings_from_values(const QVariantMap& stored) {
     bool ok = false;
     const int resolution = value("resolution").toInt(&ok);
     values.resolution = ok && studio_resolutions().contains(resolution) ? resolution : defaults.resolution;
-    values.device = one_of(value("device"), studio_devices(), defaults.device);
-    values.precision = one_of(value("precision"), studio_precisions(), defaults.precision);
+    values.compute.device = one_of(value("device"), studio_devices(), defaults.compute.device);
+    values.compute.precision = one_of(value("precision"), studio_precisions(), defaults.compute.precision);
+    values.compute.weight_memory = one_of(value("weight_memory"), studio_weight_memories(), defaults.compute.weight_memory);
     return values;
 }
 
@@ -78,8 +83,9 @@ QVariantMap studio_settings_values(const StudioSettings& values) {
             {QStringLiteral("seed"), values.seed},
             {QStringLiteral("seed_policy"), seed_policy_name(values.seed_policy)},
             {QStringLiteral("resolution"), values.resolution},
-            {QStringLiteral("device"), values.device},
-            {QStringLiteral("precision"), values.precision}};
+            {QStringLiteral("device"), values.compute.device},
+            {QStringLiteral("precision"), values.compute.precision},
+            {QStringLiteral("weight_memory"), values.compute.weight_memory}};
 }
 
 StudioSettings load_studio_settings(QSettings& settings) {

@@ -27,9 +27,19 @@ inline constexpr SeedPolicy SeedPolicy::Fixed{facemix::SeedPolicy::Fixed};
 inline constexpr SeedPolicy SeedPolicy::PerCell{facemix::SeedPolicy::PerCell};
 inline constexpr SeedPolicy SeedPolicy::Random{};
 
+// Where and how the engine runs, in core's names ("auto"/"cpu"/"cuda", "auto"/"fp32"/"fp16"/"bf16",
+// "auto"/"resident"/"streamed"), which the generation worker passes through. A change rebuilds the engine.
+struct ComputeChoice {
+    QString device = QStringLiteral("auto");
+    QString precision = QStringLiteral("auto");
+    QString weight_memory = QStringLiteral("auto");  // what CPU jobs do with the model file's weights
+
+    bool operator==(const ComputeChoice&) const = default;
+};
+
 // Everything the settings panel edits, as plain values: what a generation job is given and what
-// QSettings keeps between sessions. Names match core's (sampler names, "auto"/"cpu"/"cuda",
-// "auto"/"fp32"/"fp16"/"bf16"), so the generation worker passes them through.
+// QSettings keeps between sessions. Names match core's (sampler names), so the generation worker
+// passes them through.
 struct StudioSettings {
     QString sampler = QStringLiteral("ddim");
     int steps = 30;
@@ -42,8 +52,7 @@ struct StudioSettings {
     qint64 seed = 42;
     SeedPolicy seed_policy = SeedPolicy::PerCell;
     int resolution = 0;  // output side in px; 0 = the model's native resolution
-    QString device = QStringLiteral("auto");
-    QString precision = QStringLiteral("auto");
+    ComputeChoice compute;
 
     bool operator==(const StudioSettings&) const = default;
 };
@@ -52,6 +61,7 @@ struct StudioSettings {
 QStringList studio_sampler_names();
 QStringList studio_devices();     // "auto", "cpu", "cuda"
 QStringList studio_precisions();  // "auto", "fp32", "fp16", "bf16"
+QStringList studio_weight_memories();  // "auto", "resident", "streamed"
 QList<int> studio_resolutions();  // 0 (the model's native size) first
 
 QString seed_policy_name(SeedPolicy policy);  // "fixed", "per-cell", "random"

@@ -28,6 +28,12 @@ void add_generation_options(CLI::App& command, GenerationArguments& args) {
     command.add_option("--token-weights", args.token_weights, "One weight per condition token (e.g. 1 0.8)");
     command.add_option("--device", args.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
     command.add_option("--precision", args.precision, "auto, fp32, fp16 (CUDA) or bf16")->capture_default_str();
+    command
+        .add_option("--weight-memory", args.weight_memory,
+                    "CPU: resident (weights read once, fastest), streamed (read again for each call, least memory) or "
+                    "auto (streamed only when memory is short)")
+        ->check(CLI::IsMember({"auto", "resident", "streamed"}))
+        ->capture_default_str();
     command.add_option("--batch", args.batch, "Cells sampled together per UNet call")->capture_default_str()->check(CLI::Range(1, 64));
     command.add_flag("--aligned", args.aligned, "The input images are already aligned faces (skip detection)");
 }
@@ -45,16 +51,16 @@ SamplingSettings sampling_settings(const GenerationArguments& args) {
 }
 
 std::unique_ptr<MixEngine> open_engine(const GenerationArguments& args) {
-    resolve_compute_target(args.device, args.precision);  // a bad device flag fails before a model is loaded
+    resolve_compute_target(args.device, args.precision, args.weight_memory);  // a bad device flag fails before a model is loaded
     const std::filesystem::path path = args.model.empty() ? default_model_path() : std::filesystem::path(args.model);
     return open_engine(import_model(path), path, args);
 }
 
 std::unique_ptr<MixEngine> open_engine(const ModelBundle& bundle, const std::filesystem::path& path, const GenerationArguments& args) {
-    const ComputeTarget target = resolve_compute_target(args.device, args.precision);
+    const ComputeTarget target = resolve_compute_target(args.device, args.precision, args.weight_memory);
     auto engine = std::make_unique<MixEngine>(bundle, path.filename().string(), target);
     std::cerr << "model " << path.filename().string() << " (hash " << engine->model_hash().substr(0, 10) << ") on "
-              << target.description() << "\n";
+              << engine->target().description() << "\n";
     remember_model(path, engine->model_hash());
     return engine;
 }

@@ -26,6 +26,7 @@ struct GenerationArguments {
     std::vector<double> token_weights;
     std::string device = "auto";
     std::string precision = "auto";
+    std::string weight_memory = "auto";  // a WeightResidency name
     std::size_t batch = 4;
     bool aligned = false;  // inputs are already aligned faces
 };

@@ -49,6 +49,15 @@ std::shared_ptr<Network> build(const std::optional<Config>& config, const Tensor
 
 }  // namespace
 
+std::vector<const torch::nn::Module*> ModelNetworks::present() const {
+    std::vector<const torch::nn::Module*> networks;
+    if (unet) networks.push_back(unet.get());
+    if (vae) networks.push_back(vae.get());
+    if (encoder) networks.push_back(encoder.get());
+    if (face_projection) networks.push_back(face_projection.get());
+    return networks;
+}
+
 ModelNetworks build_networks(const ModelBundle& bundle, const std::string& what, at::ScalarType dtype, WeightTransfer transfer) {
     const ModelManifest& m = bundle.manifest;
     return {build<UNet>(m.unet, bundle.unet, "the UNet of " + what, dtype, transfer),

@@ -1,11 +1,16 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include <ATen/core/Tensor.h>
 
 #include "bundle/model_bundle.h"
 #include "nn/weight_transfer.h"
+
+namespace torch::nn {
+class Module;
+}
 
 namespace facemix {
 
@@ -21,6 +26,9 @@ struct ModelNetworks {
     std::shared_ptr<AutoencoderKL> vae;
     std::shared_ptr<ClipVisionModel> encoder;
     std::shared_ptr<DescriptorProjection> face_projection;
+
+    // The networks the model has, for what applies to each of them (their weights' memory).
+    std::vector<const torch::nn::Module*> present() const;
 };
 
 // Throws InputError (from load_weights) naming `what` when any network's weights do not fit its config

@@ -147,8 +147,9 @@ std::vector<at::Tensor> sample_cells(const ModelNetworks& networks, const ModelM
     // largest of the whole job: the UNet's weights leave memory while it decodes (they stay in the page
     // cache; faulting them back in costs well under a second against seconds per UNet call), and the
     // decoder's, with what its activations left on the heap, before the next batch's UNet runs.
-    // Weights not mapped from a file stay put.
-    release_network_memory(*networks.unet);
+    // Weights not mapped from a file stay put, and so do all when the job keeps its weights resident.
+    const bool streamed = target.residency == WeightResidency::Streamed;
+    if (streamed) release_network_memory(*networks.unet);
     std::vector<at::Tensor> images;
     for (std::size_t k = 0; k < cells.size(); ++k) {
         if (first_step == timesteps.size() && cells[k].init_image.defined()) {
@@ -160,7 +161,7 @@ std::vector<at::Tensor> sample_cells(const ModelNetworks& networks, const ModelM
         const at::Tensor image = networks.vae ? networks.vae->decode(states[k]) : states[k];
         images.push_back(image.to(at::kFloat).clamp(-1.0, 1.0).cpu());
     }
-    if (networks.vae) release_network_memory(*networks.vae);
+    if (streamed && networks.vae) release_network_memory(*networks.vae);
     if (stats) stats->total_seconds += seconds_since(started);
     return images;
 }

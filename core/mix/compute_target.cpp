@@ -46,15 +46,20 @@ std::string precision_name(at::ScalarType dtype) {
     }
 }
 
-std::string ComputeTarget::description() const { return device.str() + ", " + precision_name(dtype); }
+std::string ComputeTarget::description() const {
+    std::string words = device.str() + ", " + precision_name(dtype);
+    if (device.is_cpu() && residency != WeightResidency::Auto) words += ", weights " + weight_residency_name(residency);
+    return words;
+}
 
 void synchronize(const ComputeTarget& target) {
     if (target.device.is_cuda()) at::detail::getCUDAHooks().deviceSynchronize(target.device.index());
 }
 
-ComputeTarget resolve_compute_target(const std::string& device, const std::string& precision) {
+ComputeTarget resolve_compute_target(const std::string& device, const std::string& precision, const std::string& weight_memory) {
     ComputeTarget target;
     target.device = resolve_device(device);
+    target.residency = weight_residency_from_name(weight_memory);
     if (precision == "auto") {
         target.dtype = target.device.is_cuda() ? at::kHalf : at::kFloat;
         return target;

@@ -17,6 +17,7 @@
 #include "nn/autoencoder_kl.h"
 #include "nn/clip_vision.h"
 #include "nn/descriptor_projection.h"
+#include "nn/load_weights.h"
 #include "nn/resident_memory.h"
 #include "nn/unet.h"
 #include "tensor/image_tensor.h"
@@ -31,15 +32,11 @@ namespace {
 // both). SD-sized networks use every core.
 constexpr std::int64_t kOneThreadUNetWeights = 20'000'000;
 
-// Above this many bytes of UNet weights a CPU job streams them (UNet::set_weight_streaming): SD v1's
-// 1.6 GiB in bf16 (3.3 GiB in fp32) then stay in the page cache instead of in the process beside the
-// activations, which is what let a 512 px bf16 job fit issue 13's 2.3 GB. Faulting them back in each
-// step costs a few percent of a step at this size (bench mix measures it); small UNets keep theirs.
-constexpr std::int64_t kStreamedUNetBytes = 256LL << 20;
-
-std::int64_t weight_bytes(const UNet& unet) {
+// The bytes of weights the engine's networks hold: what keeping them all resident costs.
+std::int64_t weight_bytes(const ModelNetworks& networks) {
     std::int64_t bytes = 0;
-    for (const auto& parameter : unet.parameters()) bytes += parameter.numel() * static_cast<std::int64_t>(parameter.element_size());
+    for (const torch::nn::Module* network : networks.present())
+        for (const auto& [name, weight] : module_weights(*network)) bytes += weight.numel() * static_cast<std::int64_t>(weight.element_size());
     return bytes;
 }
 
@@ -81,7 +78,13 @@ MixEngine::MixEngine(const ModelBundle& bundle, std::string model_name, ComputeT
     if (networks_.face_projection) networks_.face_projection->to(target_.device);
     embedder_ = std::make_unique<SourceEmbedder>(networks_.encoder, manifest_.conditioning, target_, networks_.face_projection);
     one_thread_ = one_thread_for(*networks_.unet, target_);
-    networks_.unet->set_weight_streaming(target_.device.is_cpu() && weight_bytes(*networks_.unet) > kStreamedUNetBytes);
+    target_.residency = resolve_weight_residency(target_.residency, target_.device.is_cpu(), weight_bytes(networks_),
+                                                 available_memory_bytes());
+    const bool streamed = target_.residency == WeightResidency::Streamed;
+    networks_.unet->set_weight_streaming(streamed);
+    // Resident weights come in now, with the model, rather than page by page in the first cell's calls.
+    if (!streamed)
+        for (const torch::nn::Module* network : networks_.present()) prefetch_weight_pages(*network);
 }
 
 bool MixEngine::one_thread_for(const UNet& unet, const ComputeTarget& target) {
@@ -186,7 +189,7 @@ void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_
             fail(cell, cell_failure_words(error, target_));
         }
     }
-    release_network_memory(*networks_.encoder);
+    if (target_.residency == WeightResidency::Streamed) release_network_memory(*networks_.encoder);
 
     for (std::size_t begin = 0; begin < ready.size(); begin += batch_cells) {
         if (stop.stop_requested()) throw Cancelled();
@@ -243,6 +246,12 @@ void MixEngine::run(const MixJob& job, const MixCallbacks& callbacks, std::stop_
         }
         for (auto& result : finished) report(std::move(result));
     }
+    // Each network hands its pages back after its phase, but a page fault maps the pages about it that
+    // the page cache holds (the kernel's fault-around, 64 KiB by default), so the UNet's and the
+    // decoder's faults bring a neighbouring network's first and last pages back: a streamed job ends with
+    // none of them in the process.
+    if (target_.residency == WeightResidency::Streamed)
+        for (const torch::nn::Module* network : networks_.present()) release_weight_pages(*network);
 }
 
 cv::Mat MixEngine::replay(const Recipe& recipe, const cv::Mat& init, std::stop_token stop) {

@@ -1,4 +1,5 @@
 #include <fstream>
+#include <map>
 
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
@@ -150,6 +151,26 @@ TEST_F(MixCli, BadSettingsFailWithOneSentence) {
                                            model().string(), "--device", "tpu"});
     EXPECT_EQ(device.exit_code, 1);
     EXPECT_NE(device.err.find("tpu"), std::string::npos) << device.err;
+    const auto memory = test::run_facemix(args({"mix", "--faces", source(0), "--backgrounds", source(1), "-o", out.path().string(),
+                                                "--weight-memory", "swap"}));
+    EXPECT_NE(memory.exit_code, 0);
+    EXPECT_NE(memory.err.find("--weight-memory"), std::string::npos) << memory.err;
+    EXPECT_TRUE(std::filesystem::is_empty(out.path()));
+}
+
+// The weights' memory is the user's choice, said back with the model; it changes no pixel.
+TEST_F(MixCli, StreamedAndResidentWeightsMakeTheSameImages) {
+    std::map<std::string, cv::Mat> cells;
+    for (const std::string residency : {"resident", "streamed"}) {
+        test::TempDir out;
+        const auto result = test::run_facemix(args({"mix", "--faces", source(0), "--backgrounds", source(1), "-o",
+                                                    out.path().string(), "--weight-memory", residency}));
+        ASSERT_EQ(result.exit_code, 0) << result.err;
+        EXPECT_NE(result.err.find("on cpu, fp32, weights " + residency), std::string::npos) << result.err;
+        cells[residency] = cv::imread((out.path() / "r01c01_source0_x_source1.png").string());
+        ASSERT_FALSE(cells[residency].empty());
+    }
+    EXPECT_EQ(cv::norm(cells["resident"], cells["streamed"], cv::NORM_INF), 0.0);
 }
 
 }  // namespace

@@ -215,7 +215,7 @@ private slots:
         chosen.steps = 17;
         chosen.face_guidance = 2.5;
         chosen.seed_policy = SeedPolicy::Fixed;
-        chosen.device = QStringLiteral("cpu");
+        chosen.compute.device = QStringLiteral("cpu");
         {
             MainWindow window;
             window.show();

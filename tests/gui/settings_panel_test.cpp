@@ -35,7 +35,7 @@ private slots:
         device->setCurrentIndex(device->findData(QStringLiteral("cuda")));
         QCOMPARE(changed.count(), 2);
         QCOMPARE(panel.settings().steps, 12);
-        QCOMPARE(panel.settings().device, QStringLiteral("cuda"));
+        QCOMPARE(panel.settings().compute.device, QStringLiteral("cuda"));
     }
 
     void roundTripsThroughQSettings() {
@@ -48,8 +48,9 @@ private slots:
         values.seed = 123456789;
         values.seed_policy = SeedPolicy::Random;
         values.resolution = 768;
-        values.device = QStringLiteral("cuda");
-        values.precision = QStringLiteral("bf16");
+        values.compute.device = QStringLiteral("cuda");
+        values.compute.precision = QStringLiteral("bf16");
+        values.compute.weight_memory = QStringLiteral("streamed");
         {
             SettingsPanel panel;
             QSignalSpy changed(&panel, &SettingsPanel::settingsChanged);
@@ -75,6 +76,7 @@ private slots:
         settings.setValue("generation/seed_policy", "sometimes");
         settings.setValue("generation/resolution", 333);
         settings.setValue("generation/device", "tpu");
+        settings.setValue("generation/weight_memory", "swap");
         const StudioSettings loaded = load_studio_settings(settings);
         const StudioSettings defaults;
         QCOMPARE(loaded.sampler, defaults.sampler);
@@ -82,7 +84,8 @@ private slots:
         QCOMPARE(loaded.cfg_scale, defaults.cfg_scale);
         QCOMPARE(loaded.seed_policy, defaults.seed_policy);
         QCOMPARE(loaded.resolution, defaults.resolution);
-        QCOMPARE(loaded.device, defaults.device);
+        QCOMPARE(loaded.compute.device, defaults.compute.device);
+        QCOMPARE(loaded.compute.weight_memory, defaults.compute.weight_memory);
     }
 };
 

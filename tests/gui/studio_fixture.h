@@ -74,8 +74,8 @@ public:
         values.seed = 1234;
         values.seed_policy = ui::SeedPolicy::PerCell;
         values.resolution = 0;  // the model's native size
-        values.device = QStringLiteral("cpu");
-        values.precision = QStringLiteral("fp32");
+        values.compute.device = QStringLiteral("cpu");
+        values.compute.precision = QStringLiteral("fp32");
         return values;
     }
 

@@ -48,7 +48,7 @@ private slots:
         QVERIFY(!window.mixAction()->isEnabled());
         QVERIFY(studio_.prepare(window, 4));
         QVERIFY(window.mixAction()->isEnabled());
-        QCOMPARE(window.generator()->engineDescription(), QStringLiteral("cpu, fp32"));
+        QCOMPARE(window.generator()->engineDescription(), QStringLiteral("cpu, fp32, weights resident"));
 
         StallMeter meter;
         QElapsedTimer clock;
@@ -246,7 +246,7 @@ private slots:
         MainWindow window;
         QVERIFY(studio_.prepare(window, 4));
         StudioSettings values = window.settingsPanel()->settings();
-        values.device = QStringLiteral("cuda");
+        values.compute.device = QStringLiteral("cuda");
         window.settingsPanel()->setSettings(values);
         window.mix();
         QVERIFY(StudioFixture::waitForMix(window));

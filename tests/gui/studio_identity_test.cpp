@@ -51,7 +51,7 @@ private slots:
         GenerationWorker worker;
         worker.setModel(std::make_shared<const facemix::ModelBundle>(facemix::random_bundle(facemix::face_mixer_manifest("tiny"), 7)),
                         QStringLiteral("tiny"));
-        worker.setTarget(QStringLiteral("cpu"), QStringLiteral("fp32"));
+        worker.setCompute({QStringLiteral("cpu"), QStringLiteral("fp32")});
         facemix::MixJob job;
         job.faces = {aligned_source(kFaces[0]), aligned_source(kFaces[1])};
         job.backgrounds = {aligned_source(kBackgrounds[0])};

@@ -63,14 +63,21 @@ std::size_t mapped_weight_pages(const torch::nn::Module& network) {
     return pages;
 }
 
-// A job's phases do not add up in memory: with the weights mapped from the model file, as a user's
-// model is, the encoder leaves after embedding, the UNet before decoding and the decoder at the end, so
-// after a job none of them holds a page of the file in the process.
-TEST(MixEngine, AJobLeavesNoNetworksWeightsInMemory) {
+ComputeTarget target_with(WeightResidency residency) {
+    ComputeTarget target = test_target();
+    target.residency = residency;
+    return target;
+}
+
+// A job's phases do not add up in memory when it streams its weights: with the weights mapped from the
+// model file, as a user's model is, the encoder leaves after embedding, the UNet before decoding and the
+// decoder at the end, so after a job none of them holds a page of the file in the process.
+TEST(MixEngine, AStreamedJobLeavesNoNetworksWeightsInMemory) {
     if (!test_target().device.is_cpu()) GTEST_SKIP() << "weights are mapped from the file only on the CPU";
     test::TempDir dir;
     write_bundle(dir.path() / "tiny.safetensors", test::tiny_bundle());
-    MixEngine engine(read_bundle(dir.path() / "tiny.safetensors"), "tiny", test_target());
+    MixEngine engine(read_bundle(dir.path() / "tiny.safetensors"), "tiny", target_with(WeightResidency::Streamed));
+    EXPECT_EQ(engine.target().residency, WeightResidency::Streamed);
     MixJob job = grid_job(1, 1);
     job.settings.steps = 2;
     const auto results = run_all(engine, job);
@@ -85,6 +92,47 @@ TEST(MixEngine, AJobLeavesNoNetworksWeightsInMemory) {
     (void)networks.unet->forward(at::randn({2, engine.manifest().unet->in_channels, 8, 8}), at::full({1}, 500.0),
                                  at::zeros({2, 2, engine.manifest().unet->context_dim}));
     EXPECT_GT(mapped_weight_pages(*networks.unet), 0u);
+}
+
+// Resident weights are read in when the model opens, so the first cell pays no page faults for them,
+// and stay in through every phase; the images are those of streamed weights, bit for bit.
+TEST(MixEngine, ResidentWeightsComeInWithTheModelAndStay) {
+    if (!test_target().device.is_cpu()) GTEST_SKIP() << "weights are mapped from the file only on the CPU";
+    test::TempDir dir;
+    write_bundle(dir.path() / "tiny.safetensors", test::tiny_bundle());
+    MixEngine resident(read_bundle(dir.path() / "tiny.safetensors"), "tiny", target_with(WeightResidency::Resident));
+    std::size_t all_pages = 0;
+    for (const torch::nn::Module* network : resident.networks().present()) {
+        std::size_t pages = 0;
+        for (const auto& [name, weight] : module_weights(*network)) {
+            pages += test::whole_pages(weight);
+            EXPECT_EQ(test::mapped_pages(weight), test::whole_pages(weight)) << name << " was not read in with the model";
+        }
+        all_pages += pages;
+    }
+    ASSERT_GT(all_pages, 0u) << "the check needs weights that span whole pages";
+    MixJob job = grid_job(1, 1);
+    job.settings.steps = 2;
+    const auto kept = run_all(resident, job);
+    ASSERT_EQ(kept.size(), 1u);
+    ASSERT_TRUE(kept.front().ok()) << kept.front().error;
+    std::size_t after = 0;
+    for (const torch::nn::Module* network : resident.networks().present()) after += mapped_weight_pages(*network);
+    EXPECT_EQ(after, all_pages) << "a resident job handed weight pages back";
+
+    MixEngine streamed(read_bundle(dir.path() / "tiny.safetensors"), "tiny", target_with(WeightResidency::Streamed));
+    const auto paged = run_all(streamed, job);
+    ASSERT_EQ(paged.size(), 1u);
+    ASSERT_TRUE(paged.front().ok()) << paged.front().error;
+    EXPECT_EQ(max_difference(kept.front().image, paged.front().image), 0.0);
+}
+
+// Auto keeps a model this small resident, and says so in the engine's description.
+TEST(MixEngine, AutoKeepsASmallModelResident) {
+    if (!test_target().device.is_cpu()) GTEST_SKIP() << "the choice is the CPU's";
+    EXPECT_EQ(tiny_engine().target().residency, WeightResidency::Resident);
+    EXPECT_EQ(tiny_engine().target().description(), "cpu, fp32, weights resident");
+    EXPECT_FALSE(tiny_engine().networks().unet->weight_streaming());
 }
 
 TEST(MixEngine, GridHasOneCellPerPairWithItsSeedAndPosition) {
