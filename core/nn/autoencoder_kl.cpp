@@ -8,6 +8,7 @@
 #include <torch/nn/modules/normalization.h>
 
 #include "common/error.h"
+#include "nn/convolution_layout.h"
 #include "nn/down_block.h"
 #include "nn/mid_block.h"
 #include "nn/mixed_precision.h"
@@ -132,7 +133,9 @@ AutoencoderKL::~AutoencoderKL() = default;
 std::pair<at::Tensor, at::Tensor> AutoencoderKL::posterior(const at::Tensor& image) {
     if (image.dim() != 4 || image.size(1) != config_.in_channels)
         throw InputError("the autoencoder expects images [B, " + std::to_string(config_.in_channels) + ", H, W]");
-    const auto moments = conv2d(*layers_->quant_conv, layers_->encoder->forward(image.to(layers_->quant_conv->weight.device(), activation_dtype(layers_->quant_conv->weight))));
+    const at::Tensor& weight = layers_->quant_conv->weight;
+    const at::Tensor input = to_convolution_layout(image.to(weight.device(), activation_dtype(weight)));
+    const auto moments = to_standard_layout(conv2d(*layers_->quant_conv, layers_->encoder->forward(input)));
     const auto halves = moments.chunk(2, 1);
     // The reference clamps the log-variance so that exp() can neither vanish nor overflow.
     return {halves[0], halves[1].clamp(-30.0, 20.0)};
@@ -153,7 +156,8 @@ at::Tensor AutoencoderKL::decode(const at::Tensor& latents) {
     if (latents.dim() != 4 || latents.size(1) != config_.latent_channels)
         throw InputError("the autoencoder expects latents [B, " + std::to_string(config_.latent_channels) + ", h, w]");
     const at::Tensor unscaled = latents.to(layers_->post_quant_conv->weight.device(), activation_dtype(layers_->post_quant_conv->weight)) / config_.scaling_factor;
-    return layers_->decoder->forward(conv2d(*layers_->post_quant_conv, unscaled)).to(latents.scalar_type());
+    const at::Tensor image = layers_->decoder->forward(conv2d(*layers_->post_quant_conv, to_convolution_layout(unscaled)));
+    return to_standard_layout(image.to(latents.scalar_type()));
 }
 
 }  // namespace facemix

@@ -119,7 +119,7 @@ at::Tensor SpatialTransformer::forward(const at::Tensor& image, const at::Tensor
                                                    : to_tokens(conv2d(*layers_->proj_in_conv, normed));
     for (const auto& block : layers_->blocks) tokens = block->forward(tokens, context);
     const at::Tensor out = layers_->linear_projection ? to_map(linear(*layers_->proj_out_linear, tokens))
-                                                      : conv2d(*layers_->proj_out_conv, to_map(tokens).contiguous());
+                                                      : conv2d(*layers_->proj_out_conv, to_map(tokens).contiguous(image.suggest_memory_format()));
     return out + image;
 }
 

@@ -8,6 +8,7 @@
 #include <torch/nn/modules/normalization.h>
 
 #include "common/error.h"
+#include "nn/convolution_layout.h"
 #include "nn/down_block.h"
 #include "nn/gradient_checkpoint.h"
 #include "nn/mid_block.h"
@@ -118,7 +119,7 @@ at::Tensor UNet::forward(const at::Tensor& latents, const at::Tensor& timesteps,
                                                   config_.flip_sin_to_cos, config_.freq_shift);
     const at::Tensor time = layers_->time_embedding->forward(features.to(options));
 
-    at::Tensor x = conv2d(*layers_->conv_in, latents.to(options));
+    at::Tensor x = conv2d(*layers_->conv_in, to_convolution_layout(latents.to(options)));
     std::vector<at::Tensor> skips{x};
     if (checkpointing_) {
         // The blocks run as functions of their tensor inputs; each closure holds its block (and, for an
@@ -168,7 +169,7 @@ at::Tensor UNet::forward(const at::Tensor& latents, const at::Tensor& timesteps,
         for (const auto& block : layers_->up_blocks) x = run(block, [&] { return block->forward(x, time, cond, &skips); });
     }
     x = conv2d(*layers_->conv_out, at::silu(group_norm(*layers_->conv_norm_out, x)));
-    return x.to(latents.scalar_type());
+    return to_standard_layout(x.to(latents.scalar_type()));
 }
 
 }  // namespace facemix
