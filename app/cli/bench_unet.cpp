@@ -20,28 +20,27 @@ namespace {
 struct BenchUNetArguments {
     int runs = 3;
     std::string dtype = "fp32";
-    bool channels_last = false;
+    bool channels_last = false;  // diffusers' reference only: facemix's UNet runs channels-last on the CPU itself
     bool reference = true;
     bool full_model = true;
 };
 
 int run_bench_unet(const BenchUNetArguments& args) {
     const at::ScalarType dtype = args.dtype == "bf16" ? at::kBFloat16 : at::kFloat;
-    const auto memory_format = args.channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
     at::InferenceMode inference;
     at::manual_seed(0);
 
     UNet unet(sd_v1_unet_config());
     unet.to(dtype);
     unet.eval();
-    std::printf("SD v1 UNet, random weights, %s%s, %d threads, batch 2 (the CFG pair), 2 condition tokens\n",
-                args.dtype.c_str(), args.channels_last ? ", channels-last" : "", at::get_num_threads());
+    std::printf("SD v1 UNet, random weights, %s, %d threads, batch 2 (the CFG pair), 2 condition tokens\n", args.dtype.c_str(),
+                at::get_num_threads());
 
     const at::Tensor context = at::randn({2, 2, 768}).to(dtype);
     const at::Tensor timesteps = at::full({2}, 500.0);
     std::vector<std::pair<int, double>> ours;
     for (const int latent : {64, 32}) {
-        const at::Tensor latents = at::randn({2, 4, latent, latent}).to(dtype).contiguous(memory_format);
+        const at::Tensor latents = at::randn({2, 4, latent, latent}).to(dtype);
         const double ms = median_ms(args.runs, [&] { (void)unet.forward(latents, timesteps, context); });
         ours.emplace_back(latent * 8, ms);
         std::printf("  facemix   %4d px (latent %2d): %9.1f ms per forward   peak RSS %.2f GiB\n", latent * 8, latent, ms,
@@ -97,7 +96,9 @@ void add_bench_unet(CLI::App& bench, int& exit_code) {
     CLI::App* command = bench.add_subcommand("unet", "Time a full-size SD v1 UNet forward (random weights) at 512 and 256 px against diffusers");
     command->add_option("--runs", args->runs, "Timed runs after one warm-up (median reported)")->check(CLI::Range(1, 50))->capture_default_str();
     command->add_option("--dtype", args->dtype, "fp32 or bf16")->check(CLI::IsMember({"fp32", "bf16"}))->capture_default_str();
-    command->add_flag("--channels-last", args->channels_last, "Feed latents in channels-last memory format");
+    command->add_flag("--channels-last", args->channels_last,
+                      "Run diffusers' reference with channels-last weights and latents (facemix's UNet carries channels-last "
+                      "activations on the CPU whatever this says)");
     command->add_flag("!--no-reference", args->reference, "Skip the diffusers comparison");
     command->add_flag("!--no-full-model", args->full_model, "Skip the UNet + VAE + CLIP memory measurement");
     command->callback([args, &exit_code] { exit_code = run_bench_unet(*args); });
