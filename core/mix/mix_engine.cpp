@@ -76,10 +76,10 @@ MixEngine::MixEngine(const ModelBundle& bundle, std::string model_name, ComputeT
     if (networks_.vae) networks_.vae->to(target_.device);
     networks_.encoder->to(target_.device);
     if (networks_.face_projection) networks_.face_projection->to(target_.device);
-    embedder_ = std::make_unique<SourceEmbedder>(networks_.encoder, manifest_.conditioning, target_, networks_.face_projection);
     one_thread_ = one_thread_for(*networks_.unet, target_);
     target_.residency = resolve_weight_residency(target_.residency, target_.device.is_cpu(), weight_bytes(networks_),
                                                  available_memory_bytes());
+    embedder_ = std::make_unique<SourceEmbedder>(networks_.encoder, manifest_.conditioning, target_, networks_.face_projection);
     const bool streamed = target_.residency == WeightResidency::Streamed;
     networks_.unet->set_weight_streaming(streamed);
     // Resident weights come in now, with the model, rather than page by page in the first cell's calls.
