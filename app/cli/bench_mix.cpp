@@ -373,7 +373,7 @@ void add_bench_mix(CLI::App& bench, int& exit_code) {
     command->add_option("--sampler", args->sampler, "Sampler")->capture_default_str();
     command->add_option("--device", args->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
     command->add_option("--weight-memory", args->weight_memory, "CPU weights: auto, resident or streamed (as for mix)")
-        ->check(CLI::IsMember({"auto", "resident", "streamed"}))
+        ->check(CLI::IsMember(weight_residency_names()))
         ->capture_default_str();
     command->add_flag("--vs-diffusers", args->vs_diffusers,
                       "For sd-v1: run the same grid through diffusers' image-variations pipeline in this run and print the ratio");

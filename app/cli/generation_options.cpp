@@ -32,7 +32,7 @@ void add_generation_options(CLI::App& command, GenerationArguments& args) {
         .add_option("--weight-memory", args.weight_memory,
                     "CPU: resident (weights read once, fastest), streamed (read again for each call, least memory) or "
                     "auto (streamed only when memory is short)")
-        ->check(CLI::IsMember({"auto", "resident", "streamed"}))
+        ->check(CLI::IsMember(weight_residency_names()))
         ->capture_default_str();
     command.add_option("--batch", args.batch, "Cells sampled together per UNet call")->capture_default_str()->check(CLI::Range(1, 64));
     command.add_flag("--aligned", args.aligned, "The input images are already aligned faces (skip detection)");

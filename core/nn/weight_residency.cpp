@@ -1,5 +1,6 @@
 #include "nn/weight_residency.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <iterator>
@@ -24,6 +25,17 @@ std::string_view trimmed(std::string_view text) {
     return text.substr(first, text.find_last_not_of(" \t\n") - first + 1);
 }
 
+// The parts of `text` between separators; a separator at the end starts no empty part.
+std::vector<std::string_view> parts(std::string_view text, char separator) {
+    std::vector<std::string_view> found;
+    for (std::size_t begin = 0; begin < text.size();) {
+        const std::size_t end = std::min(text.find(separator, begin), text.size());
+        found.push_back(text.substr(begin, end - begin));
+        begin = end + 1;
+    }
+    return found;
+}
+
 std::optional<std::int64_t> whole_number(std::string_view text) {
     std::int64_t value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -33,10 +45,11 @@ std::optional<std::int64_t> whole_number(std::string_view text) {
 
 }  // namespace
 
+std::vector<std::string> weight_residency_names() { return {"auto", "resident", "streamed"}; }
+
 WeightResidency weight_residency_from_name(const std::string& name) {
-    if (name == "auto") return WeightResidency::Auto;
-    if (name == "resident") return WeightResidency::Resident;
-    if (name == "streamed") return WeightResidency::Streamed;
+    for (const auto residency : {WeightResidency::Auto, WeightResidency::Resident, WeightResidency::Streamed})
+        if (name == weight_residency_name(residency)) return residency;
     throw InputError("Unknown weight memory \"" + name + "\" (known: auto, resident, streamed).");
 }
 
@@ -58,12 +71,9 @@ WeightResidency resolve_weight_residency(WeightResidency requested, bool on_cpu,
 
 std::optional<std::int64_t> mem_available_from_meminfo(std::string_view meminfo) {
     constexpr std::string_view key = "MemAvailable:";
-    for (std::size_t begin = 0; begin < meminfo.size();) {
-        const std::size_t end = std::min(meminfo.find('\n', begin), meminfo.size());
-        const std::string_view line = meminfo.substr(begin, end - begin);
-        begin = end + 1;
+    for (const std::string_view line : parts(meminfo, '\n')) {
         if (!line.starts_with(key)) continue;
-        std::string_view value = trimmed(line.substr(key.size()));
+        const std::string_view value = trimmed(line.substr(key.size()));
         if (!value.ends_with("kB")) return std::nullopt;
         const auto kib = whole_number(trimmed(value.substr(0, value.size() - 2)));
         if (!kib || *kib > (INT64_MAX >> 10)) return std::nullopt;
@@ -96,32 +106,21 @@ std::optional<std::int64_t> available_memory_bytes() {
 
 std::vector<std::pair<std::string, std::string>> cgroup_memory_files(std::string_view proc_self_cgroup) {
     std::vector<std::pair<std::string, std::string>> files;
-    for (std::size_t begin = 0; begin < proc_self_cgroup.size();) {
-        const std::size_t end = std::min(proc_self_cgroup.find('\n', begin), proc_self_cgroup.size());
-        const std::string_view line = proc_self_cgroup.substr(begin, end - begin);
-        begin = end + 1;
+    for (const std::string_view line : parts(proc_self_cgroup, '\n')) {
         // "0::/path" is the unified (v2) hierarchy; "N:memory:/path" (or "N:a,memory:/path") v1's memory controller.
         const auto first = line.find(':');
         const auto second = first == std::string_view::npos ? first : line.find(':', first + 1);
         if (second == std::string_view::npos) continue;
-        const std::string_view controllers = line.substr(first + 1, second - first - 1);
-        std::string path(line.substr(second + 1));
-        if (path == "/") path.clear();
+        const std::vector<std::string_view> controllers = parts(line.substr(first + 1, second - first - 1), ',');
+        const std::string path = line.substr(second + 1) == "/" ? std::string() : std::string(line.substr(second + 1));
         if (line.substr(0, first) == "0" && controllers.empty()) {
             files.emplace_back("/sys/fs/cgroup" + path + "/memory.max", "/sys/fs/cgroup" + path + "/memory.current");
-            continue;
-        }
-        for (std::size_t from = 0; from <= controllers.size();) {
-            const std::size_t comma = std::min(controllers.find(',', from), controllers.size());
-            if (controllers.substr(from, comma - from) == "memory") {
-                // Inside a container the process's path is often the mount's root: try both.
-                std::vector<std::string> folders{"/sys/fs/cgroup/memory" + path};
-                if (!path.empty()) folders.emplace_back("/sys/fs/cgroup/memory");
-                for (const std::string& folder : folders)
-                    files.emplace_back(folder + "/memory.limit_in_bytes", folder + "/memory.usage_in_bytes");
-                break;
-            }
-            from = comma + 1;
+        } else if (std::ranges::find(controllers, "memory") != controllers.end()) {
+            const auto v1 = [&](const std::string& folder) {
+                files.emplace_back(folder + "/memory.limit_in_bytes", folder + "/memory.usage_in_bytes");
+            };
+            v1("/sys/fs/cgroup/memory" + path);
+            if (!path.empty()) v1("/sys/fs/cgroup/memory");  // inside a container the path is often the mount's root
         }
     }
     return files;

@@ -18,7 +18,9 @@ namespace facemix {
 // to a GPU) stay where they are whatever the choice.
 enum class WeightResidency { Auto, Resident, Streamed };
 
-// "auto", "resident", "streamed"; anything else is an InputError naming the choices.
+// "auto", "resident", "streamed": the names flags and settings offer, in that order.
+std::vector<std::string> weight_residency_names();
+// One of those names; anything else is an InputError naming the choices.
 WeightResidency weight_residency_from_name(const std::string& name);
 std::string weight_residency_name(WeightResidency residency);
 
