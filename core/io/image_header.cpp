@@ -106,6 +106,8 @@ ImageHeader tiff_header(Bytes b) {
 }
 
 // PNM's header is text: the magic, then width and height as decimals between blanks and # comments.
+// Read as OpenCV's decoder reads it, which takes the byte that ends a number as its separator whatever
+// it is: in "919#9\n4" the height is 9, not 4 after a comment.
 ImageHeader pnm_header(Bytes b) {
     std::size_t at = 2;
     const auto number = [&] {
@@ -124,6 +126,7 @@ ImageHeader pnm_header(Bytes b) {
         constexpr std::int64_t saturated = std::int64_t{1} << 40;
         std::int64_t value = 0;
         for (; at < b.size() && b[at] >= '0' && b[at] <= '9'; ++at) value = std::min(saturated, value * 10 + (b[at] - '0'));
+        ++at;  // the separator
         return value;
     };
     const std::int64_t width = number();

@@ -98,6 +98,21 @@ TEST(ImageFile, PnmAndTiffDeclaredSizesAreRefusedBeforeDecoding) {
     }
 }
 
+// Found by tools/fuzz.sh: a '#' right after the width starts no comment for OpenCV, which took
+// "919#9999999\n4" as 919 x 9999999 pixels where the header check had read a height of 4.
+TEST(ImageFile, APnmCommentGluedToTheWidthIsReadAsOpenCvReadsIt) {
+    const std::string pnm = "P5\n919#9999999\n4\xd8";
+    try {
+        (void)decode_image(std::vector<std::uint8_t>(pnm.begin(), pnm.end()), "glued.pgm");
+        FAIL() << "accepted";
+    } catch (const InputError& error) {
+        EXPECT_NE(std::string(error.what()).find("919x9999999"), std::string::npos) << error.what();
+    }
+    const std::string fine = "P5\n2 #a comment\n2\n255\n\x01\x02\x03\x04";
+    const cv::Mat image = decode_image(std::vector<std::uint8_t>(fine.begin(), fine.end()), "fine.pgm");
+    EXPECT_EQ(image.size(), cv::Size(2, 2));
+}
+
 // Found by tools/fuzz.sh: the header check kept a repeated height's last value, libtiff its first
 // (18770 rows of 40000 pixels, 2.25 GB).
 TEST(ImageFile, ATiffThatDeclaresItsSizeTwiceIsRefused) {
